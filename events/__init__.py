@@ -1,0 +1,1 @@
+"""The write side: pure domain (aggregates, rules, applications). No Django, no infra."""
