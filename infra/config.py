@@ -1,0 +1,79 @@
+"""Configuration from the environment, with embedded defaults (see README's table)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: str  # "sqlite" | "postgresql"
+    name: str  # file path for SQLite, database name for PostgreSQL
+    host: str = ""
+    port: int = 5432
+    user: str = ""
+    password: str = ""
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine == "postgresql"
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database: Database
+    broker_url: str
+    secret_key: str
+    time_zone: str
+    cache_url: str
+    debug: bool
+
+    @property
+    def event_store_file(self) -> Path:
+        return self.data_dir / "events.sqlite3"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+
+def parse_database_url(url: str, data_dir: Path) -> Database:
+    if not url:
+        return Database("sqlite", str(data_dir / "readmodels.sqlite3"))
+    parsed = urlparse(url)
+    if parsed.scheme in ("postgres", "postgresql"):
+        return Database(
+            "postgresql",
+            name=unquote(parsed.path.lstrip("/")) or "postgres",
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=unquote(parsed.username or "postgres"),
+            password=unquote(parsed.password or ""),
+        )
+    if parsed.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path, as SQLAlchemy spells them
+        return Database("sqlite", str(Path(url[len("sqlite:///"):]).resolve()))
+    raise ValueError(f"TAOLUN_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
+
+
+def load_config(environ: dict[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("TAOLUN_DATA_DIR") or "./var").resolve()
+    broker_url = env.get("TAOLUN_BROKER_URL") or "memory://"
+    if not broker_url.startswith(("memory://", "redis://", "rediss://", "amqp://", "amqps://")):
+        raise ValueError(f"TAOLUN_BROKER_URL: unsupported broker {broker_url!r}")
+    return Config(
+        data_dir=data_dir,
+        database=parse_database_url(env.get("TAOLUN_DATABASE_URL", ""), data_dir),
+        broker_url=broker_url,
+        secret_key=env.get("TAOLUN_SECRET_KEY") or "",
+        time_zone=env.get("TAOLUN_TIME_ZONE") or "Asia/Shanghai",
+        # Throttling and idempotency counters live in the cache: Redis when the broker is.
+        cache_url=env.get("TAOLUN_CACHE_URL")
+        or (broker_url if broker_url.startswith(("redis://", "rediss://")) else ""),
+        debug=env.get("TAOLUN_DEBUG", "") in ("1", "true", "yes"),
+    )

@@ -1,0 +1,69 @@
+"""Builds the eventsourcing applications on the configured store.
+
+Embedded: one SQLite file under the data dir. Production: PostgreSQL, events in their own
+schema (``eventstore``) of the read models' database, with DB functions off so that the
+table lock keeps the notification log gap-free for readers.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import psycopg
+from psycopg import sql
+
+from taolun.infra.config import Config
+
+EVENT_SCHEMA = "eventstore"
+
+
+def event_store_env(config: Config) -> dict[str, str]:
+    db = config.database
+    if db.is_postgres:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": db.name,
+            "POSTGRES_HOST": db.host,
+            "POSTGRES_PORT": str(db.port),
+            "POSTGRES_USER": db.user,
+            "POSTGRES_PASSWORD": db.password,
+            "POSTGRES_SCHEMA": EVENT_SCHEMA,
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+        }
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(config.event_store_file),
+        "SQLITE_LOCK_TIMEOUT": "20",
+    }
+
+
+def ensure_event_schema(config: Config) -> None:
+    """PostgreSQL: the library creates tables, not schemas."""
+    db = config.database
+    if not db.is_postgres:
+        return
+    with psycopg.connect(
+        dbname=db.name, host=db.host, port=db.port, user=db.user, password=db.password,
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(EVENT_SCHEMA)))
+
+
+class Applications:
+    """The write side, one application per bounded context, sharing one event log."""
+
+    def __init__(self, config: Config) -> None:
+        from taolun.tenants.application import Tenancy
+
+        ensure_event_schema(config)
+        env = event_store_env(config)
+        self.tenancy = Tenancy(env=env)
+        self.recorder = self.tenancy.recorder
+        self.mapper = self.tenancy.mapper
+
+    def close(self) -> None:
+        self.tenancy.close()

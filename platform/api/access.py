@@ -1,0 +1,92 @@
+"""Who is asking, and what they may see and do.
+
+Zulip-style ``access_*`` helpers: an object outside the caller's grants answers exactly
+like a missing one (404). A visible object the caller's roles do not cover answers 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from taolun.platform.api.errors import forbidden, not_found
+from taolun.projections.models import ApiToken, Grant, OrgNode, UserAccount
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: UUID
+    name: str
+    is_operator: bool
+    grants: tuple[tuple[str, str], ...] = field(default=())  # (path, role)
+
+    def roles_at(self, path: str) -> set[str]:
+        return {role for grant_path, role in self.grants if path.startswith(grant_path)}
+
+    def sees(self, path: str) -> bool:
+        return self.is_operator or bool(self.roles_at(path))
+
+    def may(self, path: str, *roles: str) -> bool:
+        return self.is_operator or bool(self.roles_at(path) & set(roles))
+
+    @property
+    def top_paths(self) -> list[str]:
+        """The grant paths not covered by another of the caller's grants."""
+        paths = sorted({p for p, _ in self.grants})
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=digest, revoked_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
+        if row is None:
+            return None
+        grants = tuple(Grant.objects.filter(user_id=row.user_id).values_list("path", "role"))
+        return Principal(row.user_id, row.user.name, row.user.is_operator, grants)
+
+
+def principal(request: HttpRequest) -> Principal:
+    return request.auth  # type: ignore[attr-defined,return-value]
+
+
+def access_node(request: HttpRequest, node_id: UUID, *roles: str) -> OrgNode:
+    """The node if the caller sees it (404 otherwise) and holds one of ``roles`` (403)."""
+    who = principal(request)
+    node = OrgNode.objects.filter(pk=node_id).first()
+    if node is None or not who.sees(node.path):
+        raise not_found("单位")
+    if roles and not who.may(node.path, *roles):
+        raise forbidden()
+    return node
+
+
+def access_user(request: HttpRequest, user_id: UUID, *roles: str) -> UserAccount:
+    """A user is visible to whoever sees their home node (operators: everyone)."""
+    who = principal(request)
+    user = UserAccount.objects.filter(pk=user_id).first()
+    if user is None:
+        raise not_found("用户")
+    if user.id == who.user_id and not roles:
+        return user
+    if not who.is_operator and (not user.home_path or not who.sees(user.home_path)):
+        raise not_found("用户")
+    if roles and not who.may(user.home_path, *roles):
+        raise forbidden()
+    return user
+
+
+def require_operator(request: HttpRequest) -> Principal:
+    who = principal(request)
+    if not who.is_operator:
+        raise forbidden("只有平台运维人员可以执行此操作")
+    return who

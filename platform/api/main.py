@@ -1,0 +1,37 @@
+"""The NinjaAPI: /api/v1 with offline docs, bearer auth, throttling and one error shape."""
+
+from __future__ import annotations
+
+import os
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from taolun.platform.api.access import BearerToken
+from taolun.platform.api.errors import install_handlers
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # Chinese stays readable on the wire
+
+
+def build_api() -> NinjaAPI:
+    from taolun.platform.api.routers import tenants, users
+
+    rate = os.environ.get("TAOLUN_THROTTLE_RATE", "6000/min")
+    api = NinjaAPI(
+        title="Taolun 讨论 API",
+        version="1.0.0",
+        description="教育系统大讨论活动平台接口。所有错误均为 JSON：{code, message, details}。",
+        urls_namespace="api-v1",
+        auth=BearerToken(),
+        throttle=[AnonRateThrottle(rate), AuthRateThrottle(rate)],
+        docs_url="/docs",
+        renderer=Utf8JSONRenderer(),
+    )
+    install_handlers(api)
+    api.add_router("", tenants.router)
+    api.add_router("", users.router)
+    api.add_router("", users.me)
+    return api

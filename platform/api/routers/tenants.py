@@ -1,0 +1,140 @@
+"""The organisation tree: register, rename, move, archive; read a node with its subtree."""
+
+
+from uuid import UUID
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from taolun.platform.api.access import access_node, principal
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.errors import forbidden
+from taolun.platform.api.schemas import (
+    ArchiveIn,
+    Error,
+    KindName,
+    MoveIn,
+    NodeOut,
+    RenameIn,
+    TenantIn,
+    TreeOut,
+)
+from taolun.projections.models import OrgNode
+
+router = Router(tags=["tenants 单位"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
+
+
+@router.post("/tenants", response={201: NodeOut, **ERRORS})
+def register_tenant(request: HttpRequest, payload: TenantIn):
+    """Register a unit under a parent (operators may register a root city bureau)."""
+    who = principal(request)
+    if payload.parent_id is None:
+        if not who.is_operator:
+            raise forbidden("只有平台运维人员可以创建顶层单位")
+    else:
+        access_node(request, payload.parent_id, "admin")
+    created: list[UUID] = []
+
+    def command(rt):
+        tenant_id, nid = rt.tenancy.register_tenant(
+            actor(request), payload.kind, payload.code, payload.name, payload.parent_id
+        )
+        created.append(tenant_id)
+        return nid
+
+    run_command(request, command)
+    return 201, OrgNode.objects.get(pk=created[0])
+
+
+class ListFilters(Schema):
+    kind: KindName | None = None
+    q: str | None = None
+    archived: bool = False
+
+
+@router.get("/tenants", response={200: list[NodeOut], **ERRORS})
+@paginate
+def list_tenants(request: HttpRequest, filters: Query[ListFilters]):
+    """The top nodes the caller holds grants on (operators: the root bureaus)."""
+    who = principal(request)
+    if who.is_operator:
+        nodes = OrgNode.objects.filter(parent__isnull=True)
+    else:
+        nodes = OrgNode.objects.filter(path__in=who.top_paths)
+    return _filter(nodes, filters)
+
+
+@router.get("/tenants/{tenant_id}", response={200: TreeOut, **ERRORS})
+def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=0, le=3)):
+    """A node with its live descendants down to ``depth`` levels, each with subtree counts."""
+    node = access_node(request, tenant_id)
+    rows = OrgNode.objects.filter(
+        path__startswith=node.path, depth__lte=node.depth + depth, archived=False
+    ).exclude(pk=node.pk).order_by("depth", "kind", "code")
+    by_parent: dict[UUID, list[OrgNode]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+
+    def tree(n: OrgNode) -> dict:
+        out = NodeOut.from_orm(n).dict()
+        out["children"] = [tree(c) for c in by_parent.get(n.id, [])]
+        return out
+
+    return tree(node)
+
+
+@router.get("/tenants/{tenant_id}/subtree", response={200: list[NodeOut], **ERRORS})
+@paginate
+def list_subtree(request: HttpRequest, tenant_id: UUID, filters: Query[ListFilters]):
+    """Every node below this one (one indexed prefix query), filtered by kind or name."""
+    node = access_node(request, tenant_id)
+    return _filter(OrgNode.objects.filter(path__startswith=node.path).exclude(pk=node.pk), filters)
+
+
+def _filter(nodes, filters: ListFilters):
+    nodes = nodes.filter(archived=filters.archived)
+    if filters.kind:
+        nodes = nodes.filter(kind=filters.kind)
+    if filters.q:
+        nodes = nodes.filter(Q(name__icontains=filters.q) | Q(code__iexact=filters.q))
+    return nodes.order_by("path")
+
+
+@router.patch("/tenants/{tenant_id}", response={200: NodeOut, **ERRORS})
+def rename_tenant(request: HttpRequest, tenant_id: UUID, payload: RenameIn):
+    access_node(request, tenant_id, "admin")
+    run_command(request, lambda rt: rt.tenancy.rename_tenant(actor(request), tenant_id, payload.name))
+    return OrgNode.objects.get(pk=tenant_id)
+
+
+@router.post("/tenants/{tenant_id}/move", response={200: NodeOut, **ERRORS})
+def move_tenant(request: HttpRequest, tenant_id: UUID, payload: MoveIn):
+    """Move a unit (with its subtree) under another parent; never into its own subtree."""
+    node = access_node(request, tenant_id, "admin")
+    if node.parent_id is not None:
+        access_node(request, node.parent_id, "admin")
+    access_node(request, payload.parent_id, "admin")
+    run_command(
+        request, lambda rt: rt.tenancy.move_tenant(actor(request), tenant_id, payload.parent_id)
+    )
+    return OrgNode.objects.get(pk=tenant_id)
+
+
+@router.post("/tenants/{tenant_id}/archive", response={200: NodeOut, **ERRORS})
+def archive_tenant(request: HttpRequest, tenant_id: UUID, payload: ArchiveIn):
+    """Archive a unit; refused while it has live children unless ``cascade`` is true."""
+    node = access_node(request, tenant_id, "admin")
+    who = principal(request)
+    if node.parent_id is None:
+        if not who.is_operator:
+            raise forbidden("只有平台运维人员可以归档顶层单位")
+    elif not who.may(OrgNode.objects.get(pk=node.parent_id).path, "admin"):
+        raise forbidden("归档单位需要上级单位的管理员权限")
+    run_command(
+        request, lambda rt: rt.tenancy.archive_tenant(actor(request), tenant_id, payload.cascade)
+    )
+    return OrgNode.objects.get(pk=tenant_id)
+

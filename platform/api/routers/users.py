@@ -1,0 +1,165 @@
+"""Users, their role grants and API tokens."""
+
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+from ninja.pagination import paginate
+
+from taolun.notifications.models import InboxMessage
+from taolun.platform.api.access import access_node, access_user, principal
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.errors import ApiError, not_found
+from taolun.platform.api.schemas import (
+    Error,
+    GrantIn,
+    InboxOut,
+    IssuedTokenOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+)
+from taolun.projections.models import ApiToken, Grant, UserAccount
+
+router = Router(tags=["users 用户与权限"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
+
+
+def user_out(user: UserAccount) -> dict:
+    grants = Grant.objects.filter(user=user).select_related("node").order_by("path", "role")
+    return {
+        "id": user.id, "email": user.email, "name": user.name, "home_id": user.home_id,
+        "is_operator": user.is_operator, "created_at": user.created_at,
+        "grants": [
+            {"node_id": g.node_id, "node_name": g.node.name, "role": g.role, "granted_at": g.granted_at}
+            for g in grants
+        ],
+    }
+
+
+@router.post("/users", response={201: UserOut, **ERRORS})
+def register_user(request: HttpRequest, payload: UserIn):
+    """Register a user homed in a unit the caller administers."""
+    access_node(request, payload.home_id, "admin")
+    created: list[UUID] = []
+
+    def command(rt):
+        user_id, nid = rt.tenancy.register_user(
+            actor(request), payload.email, payload.name, payload.home_id
+        )
+        created.append(user_id)
+        return nid
+
+    run_command(request, command)
+    return 201, user_out(UserAccount.objects.get(pk=created[0]))
+
+
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+def read_user(request: HttpRequest, user_id: UUID):
+    return user_out(access_user(request, user_id))
+
+
+@router.get("/tenants/{tenant_id}/users", response={200: list[UserOut], **ERRORS})
+@paginate
+def list_users(request: HttpRequest, tenant_id: UUID):
+    """Users homed in this unit or below it."""
+    node = access_node(request, tenant_id, "admin", "auditor", "inspector")
+    return [user_out(u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
+
+
+@router.post("/users/{user_id}/grants", response={201: UserOut, **ERRORS})
+def grant_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
+    """Grant a role on a unit; it reaches the unit's whole subtree. The grantee is told
+    in their inbox."""
+    access_node(request, payload.node_id, "admin")
+    user = access_user(request, user_id)
+    run_command(
+        request,
+        lambda rt: rt.tenancy.grant_role(actor(request), user.id, payload.node_id, payload.role),
+    )
+    return 201, user_out(user)
+
+
+@router.post("/users/{user_id}/grants/revoke", response={200: UserOut, **ERRORS})
+def revoke_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
+    access_node(request, payload.node_id, "admin")
+    user = access_user(request, user_id)
+    run_command(
+        request,
+        lambda rt: rt.tenancy.revoke_role(actor(request), user.id, payload.node_id, payload.role),
+    )
+    return user_out(user)
+
+
+def _token_owner(request: HttpRequest, user_id: UUID) -> UserAccount:
+    """Users manage their own tokens; admins of their home unit and operators too."""
+    if user_id == principal(request).user_id:
+        return access_user(request, user_id)
+    if principal(request).is_operator:
+        return access_user(request, user_id)
+    return access_user(request, user_id, "admin")
+
+
+@router.post("/users/{user_id}/tokens", response={201: IssuedTokenOut, **ERRORS})
+def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
+    """Issue an API token. The token is shown in this answer only; the server keeps its hash."""
+    user = _token_owner(request, user_id)
+    issued = []
+
+    def command(rt):
+        token = rt.tenancy.issue_token(actor(request), user.id, payload.label, payload.days)
+        issued.append(token)
+        return token.notification_id
+
+    run_command(request, command)
+    token = issued[0]
+    return 201, {"token": token.token, "token_id": token.token_id, "expires_at": token.expires_at}
+
+
+@router.get("/users/{user_id}/tokens", response={200: list[TokenOut], **ERRORS})
+def list_tokens(request: HttpRequest, user_id: UUID):
+    user = _token_owner(request, user_id)
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+@router.delete("/users/{user_id}/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+def revoke_token(request: HttpRequest, user_id: UUID, token_id: str):
+    user = _token_owner(request, user_id)
+    if not ApiToken.objects.filter(user=user, token_id=token_id).exists():
+        raise not_found("令牌")
+    run_command(request, lambda rt: rt.tenancy.revoke_token(actor(request), user.id, token_id))
+    return ApiToken.objects.get(token_id=token_id)
+
+
+# -- the caller ------------------------------------------------------------------------
+
+me = Router(tags=["me 我的"])
+
+
+@me.get("/me", response={200: UserOut, **ERRORS})
+def read_me(request: HttpRequest):
+    return user_out(UserAccount.objects.get(pk=principal(request).user_id))
+
+
+@me.get("/me/inbox", response={200: list[InboxOut], **ERRORS})
+@paginate
+def read_inbox(request: HttpRequest, unread: bool = False):
+    messages = InboxMessage.objects.filter(user_id=principal(request).user_id)
+    return messages.filter(read_at__isnull=True) if unread else messages
+
+
+@me.post("/me/inbox/{message_id}/read", response={200: InboxOut, **ERRORS})
+def mark_read(request: HttpRequest, message_id: int):
+    message = InboxMessage.objects.filter(pk=message_id, user_id=principal(request).user_id).first()
+    if message is None:
+        raise not_found("消息")
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        message.save(update_fields=["read_at"])
+    return message
+
+
+__all__ = ["router", "me", "ApiError"]

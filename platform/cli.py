@@ -1,0 +1,216 @@
+"""The ``taolun`` command: serve, demo, migrate, operator create, worker, project,
+scheduler, rebuild."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taolun.platform.settings")
+    import django
+
+    from taolun.infra.config import load_config
+
+    load_config().data_dir.mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def migrate(verbose: bool = False) -> None:
+    """Create or upgrade the read-model tables and the event store."""
+    from django.core.management import call_command
+
+    from taolun.platform.runtime import get_runtime
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+    get_runtime()  # constructing the applications creates the event tables
+
+
+def wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def cmd_migrate(args) -> int:
+    migrate(verbose=True)
+    from taolun.platform.runtime import get_runtime
+
+    get_runtime().runner.catch_up()
+    print("migrated", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from waitress import create_server
+
+    from taolun.platform.runtime import get_runtime
+    from taolun.platform.wsgi import application
+
+    migrate()
+    runtime = get_runtime()
+    if not args.web_only:
+        runtime.start_projections()
+        runtime.start_dispatcher()
+        runtime.start_worker()
+        runtime.start_scheduler()
+    server = create_server(application, host=args.host, port=args.port, threads=args.threads)
+    print(f"Taolun serving on http://{args.host}:{args.port}/  (API docs: /api/v1/docs)", flush=True)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: server.close())
+    try:
+        server.run()
+    except OSError:
+        pass  # closed by the signal handler
+    finally:
+        runtime.stop()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from taolun.platform.demo import load_demo
+
+    migrate()
+    load_demo(out=sys.stdout)
+    return cmd_serve(args)
+
+
+def cmd_operator(args) -> int:
+    from taolun.platform.runtime import get_runtime
+
+    migrate()
+    runtime = get_runtime()
+    tenancy = runtime.tenancy
+    user = tenancy.find_user_by_email(args.email)
+    if user is None:
+        user_id, _ = tenancy.register_user(None, args.email, args.name or args.email, None, is_operator=True)
+    elif not user.is_operator:
+        print(f"error: {args.email} exists and is not an operator", file=sys.stderr)
+        return 1
+    else:
+        user_id = user.id
+        print(f"operator {args.email} exists; issuing a new token", file=sys.stderr)
+    issued = tenancy.issue_token(None, user_id, label="operator", days=args.days)
+    runtime.runner.catch_up(issued.notification_id)
+    print(issued.token)
+    return 0
+
+
+def cmd_project(args) -> int:
+    from taolun.platform.runtime import get_runtime
+
+    migrate()
+    runtime = get_runtime()
+    runtime.start_projections()
+    runtime.start_dispatcher()
+    print("projection runner and outbox dispatcher running", file=sys.stderr, flush=True)
+    wait_for_signal()
+    runtime.stop()
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from taolun.platform.runtime import get_runtime
+
+    runtime = get_runtime()
+    runtime.start_worker(threads=args.threads)
+    print(f"worker running on {runtime.config.broker_url.split('://')[0]}", file=sys.stderr, flush=True)
+    wait_for_signal()
+    runtime.stop()
+    return 0
+
+
+def cmd_scheduler(args) -> int:
+    from taolun.platform.runtime import get_runtime
+
+    runtime = get_runtime()
+    runtime.start_scheduler()
+    print("scheduler running", file=sys.stderr, flush=True)
+    wait_for_signal()
+    runtime.stop()
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from taolun.platform.runtime import get_runtime
+
+    migrate()
+    runner = get_runtime().runner
+    known = [p.name for p in runner.projections]
+    if args.name and args.name not in known:
+        print(f"error: unknown projection {args.name!r}; known: {', '.join(known)}", file=sys.stderr)
+        return 2
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), transient=False,
+    ) as progress:
+        task = progress.add_task(f"rebuilding {args.name or 'all projections'}", total=None)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        total = runner.rebuild([args.name] if args.name else None, progress=report)
+        progress.update(task, completed=total, total=total)
+    print(f"rebuilt from {total} events", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taolun", description="讨论 Taolun")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_args(p):
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--threads", type=int, default=8)
+        p.add_argument("--web-only", action="store_true",
+                       help="serve HTTP only; run `taolun project/worker/scheduler` separately")
+
+    server_args(sub.add_parser("serve", help="all-in-one: API, pages, projections, worker, scheduler"))
+    server_args(sub.add_parser("demo", help="load the demo city (idempotent), then serve"))
+    sub.add_parser("migrate", help="create/upgrade event store and read-model tables")
+    op = sub.add_parser("operator", help="manage operators")
+    op_sub = op.add_subparsers(dest="action", required=True)
+    create = op_sub.add_parser("create", help="create an operator; print an API token")
+    create.add_argument("email")
+    create.add_argument("--name", default="")
+    create.add_argument("--days", type=int, default=90)
+    w = sub.add_parser("worker", help="run the dramatiq worker")
+    w.add_argument("--threads", type=int, default=4)
+    sub.add_parser("project", help="run the projection runner and the outbox dispatcher")
+    sub.add_parser("scheduler", help="run periodic jobs (one scheduler holds the lock)")
+    rb = sub.add_parser("rebuild", help="rebuild projections from the event log")
+    rb.add_argument("name", nargs="?")
+    return parser
+
+
+COMMANDS = {
+    "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
+    "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
+    "rebuild": cmd_rebuild,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_django()
+    try:
+        return COMMANDS[args.command](args)
+    except Exception as error:
+        from taolun.events.kernel import DomainError
+
+        if isinstance(error, DomainError):
+            print(f"error: {error.code}: {error.message}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The demo city: a small but real-shaped organisation tree with a user for every role.
+
+Loading is idempotent: the tree is created once (found again by its root code), and each
+run prints fresh tokens for the demo users.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from eventsourcing.application import AggregateNotFoundError
+
+from taolun.platform.runtime import get_runtime
+from taolun.tenants.domainmodel import SiblingCode
+
+CITY = ("bureau", "yz-jyj", "扬州市教育局")
+CITY_UNITS = [("office", "bgs", "办公室"), ("office", "jcjy", "基础教育处"), ("branch", "jgdw", "机关党委")]
+DISTRICTS = {
+    ("bureau", "gl", "广陵区教育局"): [("school", "gl-sz", "扬州市广陵区实验中学"), ("school", "gl-xx", "广陵区汶河小学")],
+    ("bureau", "hj", "邗江区教育局"): [("school", "hj-zx", "邗江中学"), ("school", "hj-sx", "邗江区实验学校")],
+    ("bureau", "jd", "江都区教育局"): [("school", "jd-zx", "江都中学")],
+}
+SCHOOL_UNITS = [
+    ("branch", "dzb-1", "第一党支部"), ("branch", "dzb-2", "第二党支部"),
+    ("office", "jwc", "教务处"), ("office", "xsc", "学生处"),
+]
+DIRECT_SCHOOLS = [("school", "yz-zj", "扬州市职业教育中心")]
+
+USERS = [  # email, name, unit path (codes from the city down), role
+    ("city.admin@demo.taolun", "王局长", [], "admin"),
+    ("inspector@demo.taolun", "督查员李明", [], "inspector"),
+    ("auditor@demo.taolun", "审计员赵华", [], "auditor"),
+    ("viewer@demo.taolun", "访客周琳", [], "viewer"),
+    ("hj.admin@demo.taolun", "邗江区管理员陈静", ["hj"], "admin"),
+    ("school.admin@demo.taolun", "邗江中学管理员刘洋", ["hj", "hj-zx"], "admin"),
+    ("secretary@demo.taolun", "第一党支部书记孙强", ["hj", "hj-zx", "dzb-1"], "secretary"),
+    ("office.head@demo.taolun", "教务处主任吴敏", ["hj", "hj-zx", "jwc"], "secretary"),
+]
+
+
+def _find(tenancy, parent_id, code):
+    try:
+        return tenancy.repository.get(SiblingCode.id_for(parent_id, code)).owner
+    except AggregateNotFoundError:
+        return None
+
+
+def _ensure(tenancy, parent_id, kind, code, name):
+    found = _find(tenancy, parent_id, code)
+    if found is not None:
+        return found
+    tenant_id, _ = tenancy.register_tenant(None, kind, code, name, parent_id)
+    return tenant_id
+
+
+def load_demo(out: TextIO) -> dict[str, str]:
+    runtime = get_runtime()
+    tenancy = runtime.tenancy
+    city = _ensure(tenancy, None, *CITY)
+    ids = {(): city}
+    for unit in CITY_UNITS:
+        _ensure(tenancy, city, *unit)
+    for district, schools in DISTRICTS.items():
+        district_id = _ensure(tenancy, city, *district)
+        ids[(district[1],)] = district_id
+        for school in schools:
+            school_id = _ensure(tenancy, district_id, *school)
+            ids[(district[1], school[1])] = school_id
+            for unit in SCHOOL_UNITS:
+                ids[(district[1], school[1], unit[1])] = _ensure(tenancy, school_id, *unit)
+    for school in DIRECT_SCHOOLS:
+        school_id = _ensure(tenancy, city, *school)
+        for unit in SCHOOL_UNITS:
+            _ensure(tenancy, school_id, *unit)
+
+    tokens: dict[str, str] = {}
+    last = 0
+    for email, name, where, role in USERS:
+        node_id = ids[tuple(where)]
+        user = tenancy.find_user_by_email(email)
+        user_id = user.id if user else tenancy.register_user(None, email, name, node_id)[0]
+        tenancy.grant_role(None, user_id, node_id, role)
+        issued = tenancy.issue_token(None, user_id, label="demo", days=30)
+        tokens[email] = issued.token
+        last = issued.notification_id
+    runtime.runner.catch_up(last)
+    out.write("演示城市已就绪 Demo city ready: 扬州市教育局 (code yz-jyj)\n")
+    out.write("演示账号与令牌 Demo users and API tokens (Authorization: Bearer <token>):\n")
+    for email, name, where, role in USERS:
+        out.write(f"  {role:<10} {email:<28} {tokens[email]}\n")
+    out.flush()
+    return tokens

@@ -1,0 +1,138 @@
+"""The composition root: wires the write side, the projections and the broker together.
+
+Built lazily on first use (no I/O at import time), one per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import dramatiq
+
+from taolun.infra.broker import build_broker
+from taolun.infra.config import Config
+from taolun.infra.eventstore import Applications
+from taolun.projections.runner import ProjectionRunner
+
+log = logging.getLogger("taolun")
+
+# How long a write waits for its projection before answering anyway (header says so).
+READ_YOUR_WRITES_SECONDS = 10.0
+
+
+def build_projections() -> list:
+    from taolun.notifications.notices import NoticesProjection
+    from taolun.projections.org_tree import OrgTreeProjection
+
+    return [OrgTreeProjection(), NoticesProjection()]
+
+
+@dataclass
+class Runtime:
+    config: Config
+    apps: Applications
+    runner: ProjectionRunner
+    broker: dramatiq.Broker
+    actors: dict[str, dramatiq.Actor]
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    threads: list[threading.Thread] = field(default_factory=list)
+    worker: dramatiq.Worker | None = None
+    outbox_ready: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def tenancy(self):
+        return self.apps.tenancy
+
+    def wait_for(self, notification_id: int) -> bool:
+        return self.runner.wait_for(notification_id, READ_YOUR_WRITES_SECONDS)
+
+    def after_command(self, notification_id: int) -> bool:
+        """Read-your-writes: the write is answered once its projections have applied it."""
+        caught_up = self.wait_for(notification_id)
+        self.outbox_ready.set()
+        return caught_up
+
+    # -- background services -------------------------------------------------------------
+
+    def start_projections(self) -> None:
+        wait = None
+        if self.config.database.is_postgres:
+            from taolun.infra.listen import EventListener
+
+            channel = self.apps.recorder.channel_name  # type: ignore[attr-defined]
+            wait = EventListener(self.config, channel).wait
+        self._spawn("projections", self.runner.run_forever, self.stop_event, wait)
+
+    def start_dispatcher(self) -> None:
+        self._spawn("outbox", self._dispatch_loop)
+
+    def start_worker(self, threads: int = 2) -> None:
+        self.worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=200)
+        self.worker.start()
+
+    def start_scheduler(self) -> None:
+        from taolun.notifications.scheduler import run_scheduler
+
+        self._spawn("scheduler", run_scheduler, self)
+
+    def _dispatch_loop(self) -> None:
+        from django.db import close_old_connections
+
+        from taolun.notifications.dispatch import dispatch_pending
+
+        while not self.stop_event.is_set():
+            try:
+                if dispatch_pending(self.actors):
+                    continue
+            except Exception:
+                log.exception("outbox dispatcher failed; retrying")
+                close_old_connections()
+            self.outbox_ready.wait(0.5)
+            self.outbox_ready.clear()
+
+    def _spawn(self, name, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, name=f"taolun-{name}", daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.outbox_ready.set()
+        self.runner.poke()
+        if self.worker is not None:
+            self.worker.stop()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.apps.close()
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> Runtime:
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            from django.conf import settings
+
+            config: Config = settings.CONFIG
+            apps = Applications(config)
+            runner = ProjectionRunner(apps.recorder, apps.mapper, build_projections())
+            broker = build_broker(config.broker_url)
+            dramatiq.set_broker(broker)
+            from taolun.notifications.dispatch import register_actors
+
+            _runtime = Runtime(config, apps, runner, broker, register_actors(broker))
+        return _runtime
+
+
+def reset_runtime() -> None:
+    """Tests: forget the process's runtime (after stopping it)."""
+    global _runtime
+    with _runtime_lock:
+        if _runtime is not None:
+            _runtime.stop()
+        _runtime = None

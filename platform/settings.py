@@ -1,0 +1,120 @@
+"""Django settings, all derived from the TAOLUN_* environment (taolun.infra.config)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from taolun.infra.config import load_config
+
+CONFIG = load_config()
+
+BASE_DIR = CONFIG.data_dir
+DEBUG = CONFIG.debug
+# Embedded default: a key derived from the data dir, stable across restarts of one install.
+SECRET_KEY = CONFIG.secret_key or hashlib.sha256(
+    f"taolun-embedded:{CONFIG.data_dir}".encode()
+).hexdigest()
+ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "ninja",
+    "taolun.projections",
+    "taolun.notifications",
+    "taolun.platform.api",
+]
+
+MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "taolun.platform.api.middleware.ApiErrorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "taolun.platform.api.middleware.IdempotencyMiddleware",
+]
+
+ROOT_URLCONF = "taolun.platform.urls"
+WSGI_APPLICATION = "taolun.platform.wsgi.application"
+
+if CONFIG.database.is_postgres:
+    _db = CONFIG.database
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": _db.name,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "OPTIONS": {"pool": {"min_size": 2, "max_size": 12, "timeout": 10}},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": CONFIG.database.name,
+            "OPTIONS": {
+                # WAL lets readers run while the projection writes; IMMEDIATE avoids the
+                # deadlock of two readers upgrading to writers at once.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    }
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.cache_url}
+        if CONFIG.cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "taolun"}
+    )
+}
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {},
+    },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        # platform/ is a namespace portion, not an app, so its templates are named here.
+        "DIRS": [str(__import__("pathlib").Path(__file__).resolve().parent / "jinja2")],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "taolun.platform.pages.jinja_environment"},
+    },
+]
+
+USE_TZ = True
+TIME_ZONE = CONFIG.time_zone
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+USE_I18N = True
+
+STATIC_URL = "/static/"
+# Serve the API docs' own assets (swagger-ui ships inside django-ninja): no CDN, no
+# collectstatic step on a fresh machine.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Bodies above this answer 413 before anything is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported documents
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_DEFAULT_THROTTLE_RATES = {"auth": "6000/min", "user": "6000/min", "anon": "600/min"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "taolun": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+    },
+}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from taolun.platform import health, pages
+from taolun.platform.api.main import build_api
+
+api = build_api()
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", health.healthz),
+    path("readyz", health.readyz),
+    path("api/v1/", api.urls),
+]

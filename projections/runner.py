@@ -1,0 +1,187 @@
+"""The pull-based projection runner.
+
+The library's ProjectionRunner cannot subscribe to SQLite, so this one reads the
+notification log itself: lock the projection's position row, read the next batch after it,
+apply every event, write the new position, commit. One transaction, so every event lands
+exactly once in the read models, after a crash too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+from taolun.projections.models import ProjectionPosition
+
+log = logging.getLogger("taolun.projections")
+
+
+class Projection(ABC):
+    """A read model kept up to date from the event log."""
+
+    name: str
+    # Topics (``module:Class.Event``) this projection reads; others are skipped undecoded.
+    topics: frozenset[str]
+
+    @abstractmethod
+    def apply(self, event: Any, notification: Notification) -> None:
+        """Update the read model for one event; runs inside the runner's transaction."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every row this projection owns (before a rebuild)."""
+
+
+def topics_of(*event_classes: type) -> frozenset[str]:
+    from eventsourcing.utils import get_topic
+
+    return frozenset(get_topic(cls) for cls in event_classes)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        recorder: ApplicationRecorder,
+        mapper: Mapper,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+    ) -> None:
+        self.recorder = recorder
+        self.mapper = mapper
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self._advanced = threading.Condition()
+        self._wake = threading.Event()
+
+    # -- one step ------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Apply at most one batch to every projection; answer how many events were read."""
+        read = 0
+        with self._lock:
+            for projection in self.projections:
+                read += self._step(projection)
+        if read:
+            with self._advanced:
+                self._advanced.notify_all()
+        return read
+
+    def _step(self, projection: Projection) -> int:
+        with transaction.atomic():
+            row, _ = ProjectionPosition.objects.select_for_update().get_or_create(
+                name=projection.name
+            )
+            batch = self.recorder.select_notifications(
+                start=row.position, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not batch:
+                return 0
+            self._apply(projection, batch)
+            row.position = batch[-1].id
+            row.save(update_fields=["position", "updated_at"])
+        return len(batch)
+
+    def _apply(self, projection: Projection, batch: Iterable[Notification]) -> None:
+        for notification in batch:
+            if notification.topic in projection.topics:
+                projection.apply(self.mapper.to_domain_event(notification), notification)
+
+    # -- catching up ---------------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        known = dict(ProjectionPosition.objects.values_list("name", "position"))
+        return {p.name: known.get(p.name, 0) for p in self.projections}
+
+    def caught_up_to(self, notification_id: int) -> bool:
+        return min(self.positions().values(), default=0) >= notification_id
+
+    def catch_up(self, until: int | None = None) -> None:
+        """Run batches in this thread until the log (or ``until``) is reached."""
+        while self.run_once():
+            if until is not None and self.caught_up_to(until):
+                return
+
+    def wait_for(self, notification_id: int, timeout: float = 5.0) -> bool:
+        """Read-your-writes: block until every projection has applied ``notification_id``.
+
+        The calling thread applies the batch itself when the runner is free, which is
+        quicker than handing over to the runner thread and waiting to be woken.
+        """
+        if notification_id <= 0:
+            return True
+        deadline = time.monotonic() + timeout
+        while not self.caught_up_to(notification_id):
+            if time.monotonic() > deadline:
+                return False
+            if self._lock.acquire(blocking=False):
+                self._lock.release()
+                self.run_once()
+            else:
+                with self._advanced:
+                    self._advanced.wait(timeout=0.05)
+        return True
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    # -- running as a thread or process --------------------------------------------------
+
+    def run_forever(
+        self,
+        stop: threading.Event,
+        wait_for_news: Callable[[float], None] | None = None,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        """Apply batches until ``stop`` is set; sleep on ``wait_for_news`` when idle."""
+        from django.db import close_old_connections
+
+        log.info("projection runner started (%s)", ", ".join(p.name for p in self.projections))
+        while not stop.is_set():
+            try:
+                if self.run_once():
+                    continue
+            except Exception:  # keep the runner alive; the batch rolled back and is retried
+                log.exception("projection batch failed; retrying")
+                close_old_connections()
+                stop.wait(1.0)
+                continue
+            if wait_for_news is not None:
+                wait_for_news(idle_seconds)
+            else:
+                self._wake.wait(idle_seconds)
+                self._wake.clear()
+
+    def rebuild(
+        self, names: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Clear the chosen projections and replay the whole log into them."""
+        chosen = [p for p in self.projections if names is None or p.name in names]
+        total = self.recorder.max_notification_id() or 0
+        with self._lock:
+            with transaction.atomic():
+                for projection in chosen:
+                    projection.clear()
+                    ProjectionPosition.objects.update_or_create(
+                        name=projection.name, defaults={"position": 0}
+                    )
+            done = 0
+            while True:
+                batch_read = 0
+                for projection in chosen:
+                    batch_read = max(batch_read, self._step(projection))
+                if not batch_read:
+                    break
+                done = min(self.positions()[p.name] for p in chosen)
+                if progress:
+                    progress(done, total)
+        with self._advanced:
+            self._advanced.notify_all()
+        return total

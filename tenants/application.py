@@ -1,0 +1,263 @@
+"""The tenancy application: commands on the organisation tree, users, grants and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.application import AggregateNotFoundError
+
+from taolun.events.kernel import (
+    Conflict,
+    DomainError,
+    NotFound,
+    TaolunApplication,
+    retry_on_conflict,
+)
+from taolun.tenants.domainmodel import (
+    EmailIndex,
+    Kind,
+    Role,
+    SiblingCode,
+    Tenant,
+    User,
+    check_placement,
+    check_text,
+)
+
+MAX_TOKEN_DAYS = 366
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once, never stored
+    token_id: str
+    expires_at: datetime
+    notification_id: int
+
+
+class Tenancy(TaolunApplication):
+    snapshotting_intervals = {Tenant: 50, User: 50}
+
+    # -- queries on the write side (for guards) ------------------------------------------
+
+    def get_tenant(self, tenant_id: UUID) -> Tenant:
+        return self._get(Tenant, tenant_id, "tenant_not_found", "单位不存在")
+
+    def get_user(self, user_id: UUID) -> User:
+        return self._get(User, user_id, "user_not_found", "用户不存在")
+
+    def find_user_by_email(self, email: str) -> User | None:
+        try:
+            index = self.repository.get(EmailIndex.id_for(email))
+        except AggregateNotFoundError:
+            return None
+        return self.get_user(index.user_id)
+
+    def ancestors(self, tenant_id: UUID) -> list[Tenant]:
+        """The node and its ancestors, nearest first."""
+        chain = [self.get_tenant(tenant_id)]
+        while chain[-1].parent_id is not None:
+            chain.append(self.get_tenant(chain[-1].parent_id))
+        return chain
+
+    def _get(self, cls: type[Aggregate], aggregate_id: UUID, code: str, message: str):
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(code, message, id=str(aggregate_id)) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(code, message, id=str(aggregate_id))
+        return aggregate
+
+    # -- the tree ------------------------------------------------------------------------
+
+    @retry_on_conflict()
+    def register_tenant(
+        self,
+        actor: UUID | None,
+        kind: str,
+        code: str,
+        name: str,
+        parent_id: UUID | None = None,
+        tenant_id: UUID | None = None,
+    ) -> tuple[UUID, int]:
+        try:
+            kind_ = Kind(kind)
+        except ValueError:
+            raise DomainError(
+                "invalid_kind", "单位类型无效", field="kind", allowed=[k.value for k in Kind]
+            ) from None
+        code = check_text("code", code, 64)
+        name = check_text("name", name)
+        parent = self.get_tenant(parent_id) if parent_id else None
+        if parent is not None:
+            parent.ensure_live()
+        check_placement(kind_, parent.kind if parent else None)
+        new_id = tenant_id or uuid4()
+        index = self._claim_code(new_id, actor, parent_id, code)
+        tenant = Tenant(
+            tenant_id=new_id, actor=actor, kind=kind_.value, code=code,
+            name=name, parent_id=parent_id,
+        )
+        if parent is not None:
+            parent.attach_child(tenant_id=parent.id, actor=actor, child_id=new_id)
+        return new_id, self.save_all(tenant, parent, index)
+
+    def rename_tenant(self, actor: UUID | None, tenant_id: UUID, name: str) -> int:
+        tenant = self.get_tenant(tenant_id)
+        tenant.rename(actor, name)
+        return self.save_all(tenant)
+
+    @retry_on_conflict()
+    def move_tenant(self, actor: UUID | None, tenant_id: UUID, new_parent_id: UUID) -> int:
+        tenant = self.get_tenant(tenant_id)
+        tenant.ensure_live()
+        if tenant.parent_id is None:
+            raise DomainError("cannot_move_root", "顶层单位不能移动", field="parent_id")
+        if new_parent_id == tenant.parent_id:
+            return 0
+        chain = self.ancestors(new_parent_id)
+        if any(node.id == tenant.id for node in chain):
+            raise DomainError(
+                "move_into_own_subtree",
+                "不能把单位移到它自己或它的下级单位之下",
+                field="parent_id",
+                tenant_id=str(tenant_id),
+                parent_id=str(new_parent_id),
+            )
+        new_parent = chain[0]
+        new_parent.ensure_live()
+        check_placement(tenant.kind, new_parent.kind)
+        old_parent = self.get_tenant(tenant.parent_id)
+        new_index = self._claim_code(tenant.id, actor, new_parent.id, tenant.code)
+        old_index = self.repository.get(SiblingCode.id_for(old_parent.id, tenant.code))
+        old_index.release(tenant_id=tenant.id, actor=actor)
+        tenant._moved(
+            tenant_id=tenant.id, actor=actor, old_parent_id=old_parent.id,
+            new_parent_id=new_parent.id,
+        )
+        old_parent.detach_child(tenant_id=old_parent.id, actor=actor, child_id=tenant.id)
+        new_parent.attach_child(tenant_id=new_parent.id, actor=actor, child_id=tenant.id)
+        return self.save_all(tenant, old_parent, new_parent, old_index, new_index)
+
+    @retry_on_conflict()
+    def archive_tenant(self, actor: UUID | None, tenant_id: UUID, cascade: bool = False) -> int:
+        tenant = self.get_tenant(tenant_id)
+        tenant.ensure_live()
+        if tenant.children and not cascade:
+            raise Conflict(
+                "tenant_has_children",
+                "该单位还有未归档的下级单位；如需一并归档，请指定 cascade",
+                children=len(tenant.children),
+            )
+        # Archive the subtree bottom-up so every node sees its children leave first.
+        doomed: list[Tenant] = []
+        self._collect_subtree(tenant, doomed)
+        changed: list[Tenant] = []
+        for node in reversed(doomed):
+            node._archived(tenant_id=node.id, actor=actor, cascade=cascade)
+            changed.append(node)
+        if tenant.parent_id is not None:
+            parent = self.get_tenant(tenant.parent_id)
+            parent.detach_child(tenant_id=parent.id, actor=actor, child_id=tenant.id)
+            changed.append(parent)
+        return self.save_all(*changed)
+
+    def _collect_subtree(self, node: Tenant, into: list[Tenant]) -> None:
+        into.append(node)
+        for child_id in node.children:
+            self._collect_subtree(self.get_tenant(child_id), into)
+
+    def _claim_code(
+        self, tenant_id: UUID, actor: UUID | None, parent_id: UUID | None, code: str
+    ) -> SiblingCode:
+        try:
+            index = self.repository.get(SiblingCode.id_for(parent_id, code))
+        except AggregateNotFoundError:
+            return SiblingCode(tenant_id=tenant_id, actor=actor, parent_id=parent_id, code=code)
+        index.claim(tenant_id, actor)
+        return index
+
+    # -- users, grants, tokens -----------------------------------------------------------
+
+    def register_user(
+        self,
+        actor: UUID | None,
+        email: str,
+        name: str,
+        home_id: UUID | None,
+        is_operator: bool = False,
+    ) -> tuple[UUID, int]:
+        email = check_text("email", email, 254).lower()
+        if "@" not in email or email.startswith("@") or email.endswith("@"):
+            raise DomainError("invalid_email", "电子邮箱格式不正确", field="email")
+        name = check_text("name", name, 100)
+        if home_id is not None:
+            self.get_tenant(home_id).ensure_live()
+        if self.find_user_by_email(email) is not None:
+            raise Conflict("duplicate_email", "该电子邮箱已被使用", field="email")
+        user = User(tenant_id=home_id, actor=actor, email=email, name=name, is_operator=is_operator)
+        index = EmailIndex(tenant_id=home_id, actor=actor, email=email, user_id=user.id)
+        try:
+            return user.id, self.save_all(user, index)
+        except IntegrityError:  # a racing registration of the same e-mail
+            raise Conflict("duplicate_email", "该电子邮箱已被使用", field="email") from None
+
+    @retry_on_conflict()
+    def grant_role(self, actor: UUID | None, user_id: UUID, node_id: UUID, role: str) -> int:
+        role_ = self._role(role)
+        self.get_tenant(node_id).ensure_live()
+        user = self.get_user(user_id)
+        user.grant(actor, node_id, role_)
+        return self.save_all(user)
+
+    @retry_on_conflict()
+    def revoke_role(self, actor: UUID | None, user_id: UUID, node_id: UUID, role: str) -> int:
+        user = self.get_user(user_id)
+        user.revoke(actor, node_id, self._role(role))
+        return self.save_all(user)
+
+    @retry_on_conflict()
+    def issue_token(
+        self, actor: UUID | None, user_id: UUID, label: str = "api", days: int = 90,
+        now: datetime | None = None,
+    ) -> IssuedToken:
+        if not 1 <= days <= MAX_TOKEN_DAYS:
+            raise DomainError(
+                "invalid_token_lifetime", f"令牌有效期须在 1 至 {MAX_TOKEN_DAYS} 天之间", field="days"
+            )
+        user = self.get_user(user_id)
+        token = "tl_" + secrets.token_urlsafe(32)
+        token_id = secrets.token_hex(8)
+        expires_at = (now or datetime.now(timezone.utc)) + timedelta(days=days)
+        user.issue_token(
+            tenant_id=user.home_id, actor=actor, token_id=token_id,
+            token_hash=hash_token(token), label=check_text("label", label, 100),
+            expires_at=expires_at,
+        )
+        return IssuedToken(token, token_id, expires_at, self.save_all(user))
+
+    @retry_on_conflict()
+    def revoke_token(self, actor: UUID | None, user_id: UUID, token_id: str) -> int:
+        user = self.get_user(user_id)
+        user.revoke_token(actor, token_id)
+        return self.save_all(user)
+
+    @staticmethod
+    def _role(role: str) -> Role:
+        try:
+            return Role(role)
+        except ValueError:
+            raise DomainError(
+                "invalid_role", "角色无效", field="role", allowed=[r.value for r in Role]
+            ) from None
