@@ -1,0 +1,206 @@
+"""Date expressions of plans (“8月底—9月上旬”, “2018年5月至2018年底”) → concrete dates.
+
+Everything here works on folded text (dashes are '-', tildes '~'). A range is parsed first into
+raw points; the year is resolved afterwards from context, because most phase headings omit it.
+Conventions: 上旬/初 = 1–10, 中旬 = 11–20, 下旬 = 21–end, 底/末 = 21–end, a bare month is the
+whole month; an end point earlier in the year than its start belongs to the next year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .numerals import to_int, year_to_int
+
+_Y = r"(?:(?:19|20)\d{2}|二[〇零][一二三四五六七八九〇零]{2})"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_D = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_PART = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|中|底|末)"
+
+# One point in time. Named groups are used when re-reading a point found inside a range.
+_POINT = (
+    rf"(?:(?P<y>{_Y})\s*年\s*)?(?P<m>{_M})\s*月份?\s*(?:(?P<d>{_D})\s*[日号]|(?P<p>{_PART}))?"
+    rf"|(?P<y2>{_Y})\s*年\s*(?P<yp>底|初|末|中)"
+    rf"|(?P<rel>年底|年初|年末|月底|月初|月末)"
+)
+# End points may leave out the month (“3月5日-10日”, “5月上旬至中旬”).
+_END_ONLY = rf"|(?P<d3>{_D})\s*[日号]|(?P<p3>上中旬|中下旬|上旬|中旬|下旬)"
+_POINT_RE = re.compile(_POINT + _END_ONLY)
+_POINT_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT)
+_END_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT + _END_ONLY)
+_SEP = r"\s*(?:(?:开始)?\s*(?:至|到)|-{1,2}|~)\s*"
+RANGE_RE = re.compile(
+    rf"(?:(?:{_POINT_ANON})(?:{_SEP}(?:{_END_ANON}))?)(?P<suffix>\s*(?:以前|之前|前|以后|之后|起))?"
+)
+YEAR_RE = re.compile(rf"({_Y})\s*年(?!代)")
+FULL_DATE_RE = re.compile(
+    rf"(?P<y>{_Y})\s*年\s*(?P<m>{_M})\s*月\s*(?P<d>{_D})\s*日"
+    r"|(?P<y4>(?:19|20)\d{2})[-./](?P<m4>1[0-2]|0?[1-9])[-./](?P<d4>3[01]|[12]\d|0?[1-9])(?!\d)"
+)
+
+_START_DAY = {"上旬": 1, "初": 1, "上中旬": 1, "中旬": 11, "中": 11, "中下旬": 11, "下旬": 21,
+              "底": 21, "末": 21}
+_END_DAY = {"上旬": 10, "初": 10, "中旬": 20, "中": 20, "上中旬": 20}  # others: end of month
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int | None
+    month: int | None
+    day: int | None
+    part: str | None  # 上旬, 底, … or a relative word such as 年底
+
+
+@dataclass(frozen=True)
+class RawRange:
+    start: Point
+    end: Point | None  # None: a single point such as “9月” or “3月以前”
+    suffix: str | None
+    span: tuple[int, int]
+
+    @property
+    def explicit_year(self) -> int | None:
+        return self.start.year or (self.end.year if self.end else None)
+
+    def month_bounds(self) -> tuple[int | None, int | None]:
+        first = self.start.month or (12 if self.start.part in ("年底", "年末") else None)
+        last = (self.end.month if self.end else None) or first
+        if self.end and self.end.part in ("年底", "年末"):
+            last = 12
+        return first, last
+
+
+@dataclass(frozen=True)
+class Resolved:
+    start: date | None
+    end: date | None
+
+
+def find_ranges(folded: str, start: int = 0, end: int | None = None) -> list[RawRange]:
+    found = []
+    for match in RANGE_RE.finditer(folded, start, len(folded) if end is None else end):
+        raw = _read_range(match)
+        if raw is not None:
+            found.append(raw)
+    return found
+
+
+def first_range(folded: str) -> RawRange | None:
+    ranges = find_ranges(folded)
+    return ranges[0] if ranges else None
+
+
+def _read_range(match: re.Match[str]) -> RawRange | None:
+    text = match.group(0)
+    suffix = match.group("suffix")
+    body_end = match.start("suffix") if suffix else match.end()
+    points = [p for p in _POINT_RE.finditer(match.string, match.start(), body_end)]
+    if not points:
+        return None
+    first = _point(points[0])
+    if first.month is None and first.part not in ("年底", "年初", "年末", "年中"):
+        return None  # a range never starts with a bare day or 中旬
+    second = _point(points[1]) if len(points) > 1 else None
+    del text
+    return RawRange(first, second, suffix.strip() if suffix else None, (match.start(), match.end()))
+
+
+def _point(m: re.Match[str]) -> Point:
+    g = m.groupdict()
+    year = year_to_int(g["y"] or g["y2"] or "") if (g["y"] or g["y2"]) else None
+    if g["m"]:
+        return Point(year, to_int(g["m"]), to_int(g["d"]) if g["d"] else None, g["p"])
+    if g["yp"]:
+        return Point(year, None, None, "年" + g["yp"])
+    if g["rel"]:
+        return Point(None, None, None, g["rel"])
+    if g["d3"]:
+        return Point(None, None, to_int(g["d3"]), None)
+    return Point(None, None, None, g["p3"])
+
+
+def resolve(raw: RawRange, context_year: int | None) -> Resolved:
+    """Concrete dates for a range; ``context_year`` fills in a missing year."""
+    year = raw.start.year or context_year
+    if year is None:
+        return Resolved(None, None)
+    start_month, start_day = _start_of(raw.start)
+    if start_month is None:
+        return Resolved(None, None)
+    start = _safe_date(year, start_month, start_day)
+
+    if raw.end is None:
+        end_month, end_day = _end_of(raw.start, start_month)
+        end = _safe_date(year, end_month, end_day)
+        if raw.suffix in ("以前", "之前", "前"):
+            # “9月底前” is a deadline at the end of 9月底; “3月以前” ends before March.
+            if raw.start.day is None and raw.start.part is None:
+                end = date.fromordinal(start.toordinal() - 1)
+            return Resolved(None, end)
+        if raw.suffix in ("以后", "之后", "起"):
+            return Resolved(start, None)
+        return Resolved(start, end)
+
+    end_year = raw.end.year or year
+    end_month, end_day = _end_of(raw.end, start_month)
+    if raw.end.year is None and end_month < start_month:
+        end_year += 1  # “11月至次年2月” written without the year
+    return Resolved(start, _safe_date(end_year, end_month, end_day))
+
+
+def _start_of(p: Point) -> tuple[int | None, int]:
+    if p.part in ("年底", "年末"):
+        return 12, 21
+    if p.part == "年初":
+        return 1, 1
+    if p.part == "年中":
+        return 6, 1
+    if p.month is None:
+        return None, 1
+    return p.month, p.day or _START_DAY.get(p.part or "", 1)
+
+
+def _end_of(p: Point, fallback_month: int) -> tuple[int, int]:
+    if p.part in ("年底", "年末"):
+        return 12, 31
+    if p.part == "年初":
+        return 1, 10
+    if p.part == "年中":
+        return 7, 31
+    month = p.month or fallback_month
+    if p.day:
+        return month, p.day
+    if p.part in _END_DAY:
+        return month, _END_DAY[p.part]
+    return month, 31  # clamped to the month's last day
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    month = min(max(month, 1), 12)
+    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
+
+
+def parse_full_date(folded: str, start: int = 0, end: int | None = None) -> tuple[date, tuple[int, int]] | None:
+    """First complete date (2019年3月5日, 二〇一九年三月五日, 2019-03-05) in the window."""
+    for m in FULL_DATE_RE.finditer(folded, start, len(folded) if end is None else end):
+        if m.group("y"):
+            y, mo, d = year_to_int(m.group("y")), to_int(m.group("m")), to_int(m.group("d"))
+        else:
+            y, mo, d = int(m.group("y4")), int(m.group("m4")), int(m.group("d4"))
+        try:
+            return date(y, mo, d), m.span()
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def years_in(folded: str, start: int = 0, end: int | None = None) -> list[int]:
+    years = []
+    for m in YEAR_RE.finditer(folded, start, len(folded) if end is None else end):
+        value = year_to_int(m.group(1))
+        if value and 1990 <= value <= 2100:
+            years.append(value)
+    return years

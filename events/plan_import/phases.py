@@ -1,0 +1,250 @@
+"""Phases (阶段) with their date ranges, tasks (一是…二是… or numbered items) and units."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .dates import RawRange, find_ranges, resolve, years_in
+from .numerals import to_int
+from .outline import Line
+from .regions import Region
+from .result import Phase, Task
+from .source import Source
+from .units import trailing_units
+
+_CN = "一二三四五六七八九十"
+_TASK_MARK = re.compile(rf"(?:^|(?<=[。;!?\s)]))([{_CN}]{{1,3}})\s*是\s*")
+_NOT_A_PHASE = re.compile(rf"[分共计]\s*[{_CN}\d]+\s*个\s*阶段|各阶段|每个阶段|每一阶段|这一阶段|本阶段")
+_PHASE_WORD = re.compile(rf"第\s*[{_CN}\d]{{1,3}}\s*阶段|阶段")
+
+
+@dataclass
+class _Heading:
+    line: Line
+    name: str
+    raw: RawRange | None
+    date_span: tuple[int, int] | None  # absolute offsets of the date text
+    body_start: int  # absolute offset where the phase's own text starts
+    number: int | None
+
+
+def find_phases(
+    src: Source, regions: list[Region], year_hints: list[tuple[int | None, str]], skip: set[int]
+) -> list[Phase]:
+    """``year_hints``: fallbacks in order, e.g. [(2019, "document_date"), …]."""
+    headings: list[_Heading] = []
+    for region in regions:
+        in_phase_section = region.kind == "phases"
+        numbered = [ln.level for ln in region.content if ln.level and ln is not region.heading]
+        first_level = min(numbered) if numbered else None
+        for line in region.content:
+            if line is region.heading or line.index in skip:
+                continue
+            heading = _read_heading(src, line, in_phase_section and line.level == first_level)
+            if heading:
+                headings.append(heading)
+    if not headings:
+        return []
+    phases = []
+    year, year_from = _context_year(src, regions, headings[0], year_hints)
+    last_month: int | None = None
+    for i, heading in enumerate(headings):
+        following = headings[i + 1].line if i + 1 < len(headings) else None
+        phase, year, last_month = _build(src, heading, following, year, year_from, last_month)
+        if phase.year_from == "explicit":
+            year_from = "previous_phase"  # later phases without a year continue this one's
+        phases.append(phase)
+    return phases
+
+
+def _read_heading(src: Source, line: Line, date_alone_is_enough: bool) -> _Heading | None:
+    body = line.folded_body
+    offset = line.body_start
+    word = _PHASE_WORD.search(body[:30])
+    if word and _NOT_A_PHASE.search(body[: word.end() + 2]):
+        word = None
+    if word and re.search(r"[,。;]", body[: word.start()]):
+        word = None  # “…，分三个阶段开展” is a sentence, not a heading
+    if not word and not date_alone_is_enough:
+        return None
+    if not word and not line.style:
+        return None
+    anchor = word.end() if word else 0
+    # The date follows the name: “宣传发动阶段（8月底—9月上旬）”, “学习调研阶段。（6月中旬—7月底）”,
+    # “第一阶段：动员部署（3月上旬）”, or on the next line.
+    ranges = [r for r in find_ranges(src.folded, offset + anchor, offset + min(len(body), anchor + 40))]
+    raw = ranges[0] if ranges else None
+    if raw is None and word:
+        nxt = _next_content(src, line)
+        if nxt is not None and nxt.folded.startswith("(") and not nxt.style:
+            found = find_ranges(src.folded, nxt.start, min(nxt.end, nxt.start + 30))
+            raw = found[0] if found else None
+    if raw is None and not word:
+        return None
+    name_end = offset + (word.end() if word else 0)
+    if raw is not None and raw.span[0] >= line.start and raw.span[0] < line.end:
+        name_end = max(name_end, raw.span[0])
+    name = src.text[offset:name_end]
+    name = re.split(r"[。；;:：]", name)[0] if word else re.split(r"[(（。；;:：]", src.text[offset:line.end])[0]
+    name = name.strip().rstrip("（(：:。. ")
+    if not name:
+        return None
+    number = line.number
+    m = re.match(rf"第\s*([{_CN}\d]{{1,3}})\s*阶段", name)
+    if m:
+        number = to_int(m.group(1))
+    date_span = (raw.span[0], raw.span[1]) if raw else None
+    if date_span:
+        date_span = _trim(src.text, date_span)
+    body_start = max(name_end, date_span[1] if date_span and date_span[0] < line.end else name_end)
+    tail = re.match(r"[\s)]*[。.:;]?\s*", src.folded[body_start:line.end])
+    body_start += tail.end() if tail else 0
+    if not line.style and raw is None and not name.startswith("第"):
+        return None  # an unnumbered “活动阶段” without a date is a table cell or a phrase
+    return _Heading(line, name, raw, date_span, body_start, number)
+
+
+def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    a, b = span
+    while a < b and text[a] in " \n（(":
+        a += 1
+    while b > a and text[b - 1] in " \n）)":
+        b -= 1
+    return a, b
+
+
+def _next_content(src: Source, line: Line) -> Line | None:
+    for other in src.lines[line.index + 1: line.index + 4]:
+        if other.text and not other.noise:
+            return other
+    return None
+
+
+def _context_year(
+    src: Source, regions: list[Region], first: _Heading, hints: list[tuple[int | None, str]]
+) -> tuple[int | None, str | None]:
+    # Years written in the section's opening (“从2019年1月开始到2019年9月底，分四个阶段”).
+    region = next((r for r in regions if r.start <= first.line.start and first.line in r.lines), None)
+    if region is not None:
+        years = years_in(src.folded, region.start, first.line.start)
+        if years:
+            return years[0], "section"
+    for year, origin in hints:
+        if year:
+            return year, origin
+    years = Counter(years_in(src.folded))
+    if years:
+        return years.most_common(1)[0][0], "text"
+    return None, None
+
+
+def _build(
+    src: Source, h: _Heading, following: Line | None, year: int | None, year_from: str | None,
+    last_month: int | None,
+) -> tuple[Phase, int | None, int | None]:
+    start = end = None
+    origin = year_from
+    if h.raw is not None:
+        first_month, last = h.raw.month_bounds()
+        if h.raw.explicit_year:
+            year, origin = h.raw.explicit_year, "explicit"
+        elif year is not None and last_month and first_month and first_month < last_month:
+            year, origin = year + 1, "previous_phase"  # the campaign ran into the next year
+        resolved = resolve(h.raw, year)
+        start, end = resolved.start, resolved.end
+        last_month = (end or start).month if (end or start) else last_month
+        year = (end or start).year if (end or start) else year
+    lines = _phase_lines(src, h, following)
+    end_offset = lines[-1].end if lines else h.line.end
+    own_text = src.text[h.body_start:end_offset]
+    description, units, tasks = _tasks(src, h, lines)
+    src.use(h.line, *lines)
+    confidence = {"explicit": 0.95, "section": 0.9, "previous_phase": 0.85, "document_date": 0.8,
+                  "document_number": 0.75, "text": 0.5}.get(origin or "", 0.3)
+    if h.raw is None:
+        confidence = 0.4
+    phase = Phase(
+        number=h.number,
+        name=h.name,
+        date_text=src.text[h.date_span[0]:h.date_span[1]] if h.date_span else None,
+        start=start,
+        end=end,
+        year_from=origin if start or end else None,
+        description=description.strip() or own_text.strip(),
+        responsible_units=units,
+        tasks=tasks,
+        span=(h.line.start, end_offset),
+        source=src.text[h.line.start:end_offset],
+        confidence=confidence if (start or end) else min(confidence, 0.4),
+    )
+    return phase, year, last_month
+
+
+def _phase_lines(src: Source, h: _Heading, following: Line | None) -> list[Line]:
+    """Lines after the heading up to the next phase or the next heading of the same level."""
+    lines = []
+    for line in src.lines[h.line.index + 1:]:
+        if following is not None and line.index >= following.index:
+            break
+        if line.noise or not line.text:
+            continue
+        if line.style == "cn" or (h.line.level and line.level and line.level <= h.line.level):
+            break
+        if line.folded.startswith("附件"):
+            break
+        lines.append(line)
+    return lines
+
+
+def _tasks(src: Source, h: _Heading, lines: list[Line]) -> tuple[str, list[str], list[Task]]:
+    """Description, the phase's trailing units and its tasks."""
+    segments = [(h.body_start, h.line.end)] + [(ln.start, ln.end) for ln in lines]
+    # Units after the phase's last full stop apply to the whole phase.
+    phase_units: list[str] = []
+    last_a, last_b = segments[-1]
+    found = trailing_units(src.folded[last_a:last_b])
+    if found and src.folded[last_a:last_a + found[1]].rstrip().endswith(("。", ".", ";")):
+        phase_units = found[0]
+        segments[-1] = (last_a, last_a + found[1])
+    if found and found[1] == 0:
+        phase_units = found[0]
+        segments[-1] = (last_a, last_a)
+
+    tasks: list[Task] = []
+    description_parts: list[str] = []
+    for a, b in segments:
+        line = next((ln for ln in lines if ln.start == a), None)
+        if line is not None and line.style in ("arabic", "parabic", "circled"):
+            tasks.append(_task(src, len(tasks) + 1, line.body_start, b, phase_units))
+            continue
+        marks = list(_TASK_MARK.finditer(src.folded, a, b))
+        if not marks:
+            description_parts.append(src.text[a:b].strip())
+            continue
+        description_parts.append(src.text[a:marks[0].start()].strip())
+        for i, mark in enumerate(marks):
+            t_end = marks[i + 1].start() if i + 1 < len(marks) else b
+            ordinal = to_int(mark.group(1)) or len(tasks) + 1
+            tasks.append(_task(src, ordinal, mark.start(), t_end, phase_units, mark.end()))
+    description = "\n".join(p for p in description_parts if p)
+    return description, phase_units, tasks
+
+
+def _task(src: Source, ordinal: int, a: int, b: int, phase_units: list[str], text_start: int | None = None) -> Task:
+    while b > a and src.text[b - 1] in " \n":
+        b -= 1
+    text_start = text_start or a
+    folded = src.folded[text_start:b]
+    units, units_from = list(phase_units), "phase" if phase_units else None
+    found = trailing_units(folded)
+    if found:
+        units, units_from = found[0], "task"
+        folded = folded[: found[1]]
+    text = src.text[text_start: text_start + len(folded)].strip().rstrip("；;")
+    title = None
+    m = re.match(r"([^。:;,!?]{2,20})[。:;]", src.folded[text_start:b])
+    if m:
+        title = src.text[text_start: text_start + m.end(1)].strip()
+    return Task(ordinal, title, text, units, units_from, (a, b), src.text[a:b])
