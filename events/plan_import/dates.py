@@ -31,7 +31,7 @@ _END_ONLY = rf"|(?P<d3>{_D})\s*[日号]|(?P<p3>上中旬|中下旬|上旬|中旬
 _POINT_RE = re.compile(_POINT + _END_ONLY)
 _POINT_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT)
 _END_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT + _END_ONLY)
-_SEP = r"\s*(?:(?:开始)?\s*(?:至|到)|-{1,2}|~)\s*"
+_SEP = r"\s*(?:(?:开始)?\s*(?:至|到)|-{1,2}|~)\s*(?:次年|翌年|来年|第二年)?\s*"
 RANGE_RE = re.compile(
     rf"(?:(?:{_POINT_ANON})(?:{_SEP}(?:{_END_ANON}))?)(?P<suffix>\s*(?:以前|之前|前|以后|之后|起))?"
 )

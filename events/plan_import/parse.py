@@ -40,14 +40,13 @@ def parse_plan(text: str) -> ImportedPlan:
         (header.document_number.value["year"] if header.document_number.value else None, "document_number"),
     ]
     # The schedule table first: its cells (“宣传发动阶段”) must not be read as phase headings.
-    table_year = next((y for y, _ in year_hints if y), None)
-    phases = find_phases(src, regions, year_hints, skip=set())
-    if phases and (phases[0].start or phases[0].end):
-        table_year = (phases[0].start or phases[0].end).year
-    schedule, table_lines = find_schedule(src, table_year)
-    if table_lines:
-        phases = [p for p in phases if not any(p.span[0] <= src.lines[i].start < p.span[1] for i in table_lines)]
-        src.used.update(table_lines)
+    hint_year = next((y for y, _ in year_hints if y), None)
+    schedule, table_lines = find_schedule(src, hint_year)
+    phases = find_phases(src, regions, year_hints, skip=table_lines)
+    phase_year = next(((p.start or p.end).year for p in phases if p.start or p.end), None)
+    if schedule and phase_year and phase_year != hint_year:
+        schedule, table_lines = find_schedule(src, phase_year)  # rows share the phases' year
+    src.used.update(table_lines)
 
     plan = ImportedPlan(
         text=src.text,

@@ -52,7 +52,7 @@ def find_phases(
     last_month: int | None = None
     for i, heading in enumerate(headings):
         following = headings[i + 1].line if i + 1 < len(headings) else None
-        phase, year, last_month = _build(src, heading, following, year, year_from, last_month)
+        phase, year, last_month = _build(src, heading, following, year, year_from, last_month, skip)
         if phase.year_from == "explicit":
             year_from = "previous_phase"  # later phases without a year continue this one's
         phases.append(phase)
@@ -142,7 +142,7 @@ def _context_year(
 
 def _build(
     src: Source, h: _Heading, following: Line | None, year: int | None, year_from: str | None,
-    last_month: int | None,
+    last_month: int | None, skip: set[int],
 ) -> tuple[Phase, int | None, int | None]:
     start = end = None
     origin = year_from
@@ -156,7 +156,7 @@ def _build(
         start, end = resolved.start, resolved.end
         last_month = (end or start).month if (end or start) else last_month
         year = (end or start).year if (end or start) else year
-    lines = _phase_lines(src, h, following)
+    lines = _phase_lines(src, h, following, skip)
     end_offset = lines[-1].end if lines else h.line.end
     own_text = src.text[h.body_start:end_offset]
     description, units, tasks = _tasks(src, h, lines)
@@ -182,7 +182,7 @@ def _build(
     return phase, year, last_month
 
 
-def _phase_lines(src: Source, h: _Heading, following: Line | None) -> list[Line]:
+def _phase_lines(src: Source, h: _Heading, following: Line | None, skip: set[int]) -> list[Line]:
     """Lines after the heading up to the next phase or the next heading of the same level."""
     lines = []
     for line in src.lines[h.line.index + 1:]:
@@ -192,8 +192,8 @@ def _phase_lines(src: Source, h: _Heading, following: Line | None) -> list[Line]
             continue
         if line.style == "cn" or (h.line.level and line.level and line.level <= h.line.level):
             break
-        if line.folded.startswith("附件"):
-            break
+        if line.folded.startswith("附件") or line.index in skip:
+            break  # attachments and the schedule table are not part of the phase
         lines.append(line)
     return lines
 

@@ -23,7 +23,7 @@ def find_preamble(src: Source, front: list[Line], title_end: Line | None) -> Lin
     """First paragraph after the title; without a title, the last 根据/按照… paragraph."""
     content = [ln for ln in front if ln.text and not ln.noise]
     if title_end is not None:
-        after = [ln for ln in content if ln.index > title_end.index]
+        after = [ln for ln in content if ln.index > title_end.index and ln.index not in src.used]
         if after:
             return after[0]
     openers = [ln for ln in content if ln.text.startswith(_OPENERS) and len(ln.text) > 20]
@@ -55,7 +55,9 @@ def basis_documents(src: Source, preamble: Line | None, own_title: str | None) -
 def _issuer(before: str) -> str | None:
     # Text between the previous 》 (or the sentence start) and this 《, minus the connectives.
     text = re.split(r"[，,。；;]", before)[-1].strip()
-    text = re.sub(r"^(?:的要求|要求|精神|和|及|以及|与|、|根据|按照|依据|遵照|贯彻落实|贯彻|落实)+", "", text)
+    text = re.sub(
+        r"^(?:的要求|要求|精神|和|及|以及|与|、|根据|按照|依据|遵照|为|深入|认真|全面|进一步|贯彻落实|贯彻|落实)+",
+        "", text)
     text = text.strip("、 ")
     return text if 2 <= len(text) <= 30 else None
 

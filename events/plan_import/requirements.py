@@ -76,8 +76,9 @@ def _rule(src: Source, line_start: int, line_end: int, m: re.Match[str], explici
         if not explicit and not re.search(r"(?:活动|会|课|学习|讲座|论坛|征文)$", tail.strip()):
             return None
         kind = "其他"
-    sentence_start = max(folded.rfind("。", line_start, m.start()) + 1, line_start)
-    period = _PERIOD.search(folded, sentence_start, clause_end)
+    # The period belongs to this rule's own sentence part: “…；全年集中学习活动不少于三次”.
+    part_start = max(folded.rfind("。", line_start, m.start()), folded.rfind(";", line_start, m.start())) + 1
+    period = _PERIOD.search(folded, max(part_start, line_start), clause_end)
     phase = next((p.name for p in phases if p.span[0] <= m.start() < p.span[1]), None)
     return Requirement(
         activity_kind=kind,
