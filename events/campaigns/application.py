@@ -35,7 +35,6 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import EnvType
 
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns import rules
@@ -52,9 +51,6 @@ class Campaigns(TaolunApplication):
         Problem: 20,
         Suggestion: 20,
     }
-
-    def __init__(self, env: EnvType | None = None) -> None:
-        super().__init__(env)
 
     # ------------------------------------------------------------ helpers
 

@@ -796,6 +796,8 @@ class Activity(TaolunAggregate):
                 for p in v or []:
                     if isinstance(p, str):
                         p = {"name": p}
+                    if not isinstance(p, Mapping):
+                        raise DomainError("invalid_roster", "参加人员名单格式错误", field="roster")
                     roster.append({"name": rules.text(p.get("name"), "roster.name", max_length=100),
                                    "user_id": rules.item_id(p["user_id"]) if p.get("user_id") else None,
                                    "role": rules.text(p.get("role"), "roster.role", required=False)})

@@ -148,3 +148,7 @@ def test_the_parent_can_reopen_a_completed_rectification(app, plan_id) -> None:
     problem = app.get_problem(pid)
     assert (problem.status, problem.completion) == ("rectifying", None)
     fails("problem_not_completed", app.reopen_problem, pid, ACTOR, "再次")
+
+
+def test_a_roster_entry_must_be_a_name_or_a_record(app, plan_id) -> None:
+    fails("invalid_roster", log, app, plan_id, roster=[42])
