@@ -35,10 +35,11 @@ def parse_plan(text: str) -> ImportedPlan:
     ]
     theme = find_theme(src, theme_lines)
 
-    year_hints = [
-        (header.issue_date.value.year if header.issue_date.value else None, "document_date"),
-        (header.document_number.value["year"] if header.document_number.value else None, "document_number"),
-    ]
+    issue_year = header.issue_date.value.year if header.issue_date.value else None
+    number_year = header.document_number.value["year"] if header.document_number.value else None
+    year_hints = [(issue_year, "document_date"), (number_year, "document_number")]
+    if header.issue_date.confidence < 0.75:
+        year_hints.reverse()  # a web page's publication time is weaker evidence than the 文号
     # The schedule table first: its cells (“宣传发动阶段”) must not be read as phase headings.
     hint_year = next((y for y, _ in year_hints if y), None)
     schedule, table_lines = find_schedule(src, hint_year)
