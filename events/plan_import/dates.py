@@ -94,7 +94,6 @@ def first_range(folded: str) -> RawRange | None:
 
 
 def _read_range(match: re.Match[str]) -> RawRange | None:
-    text = match.group(0)
     suffix = match.group("suffix")
     body_end = match.start("suffix") if suffix else match.end()
     points = [p for p in _POINT_RE.finditer(match.string, match.start(), body_end)]
@@ -104,7 +103,6 @@ def _read_range(match: re.Match[str]) -> RawRange | None:
     if first.month is None and first.part not in ("年底", "年初", "年末", "年中"):
         return None  # a range never starts with a bare day or 中旬
     second = _point(points[1]) if len(points) > 1 else None
-    del text
     return RawRange(first, second, suffix.strip() if suffix else None, (match.start(), match.end()))
 
 

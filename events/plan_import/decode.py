@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import zipfile
 import io
+import zipfile
 
 from .docx_text import docx_to_text
 from .errors import ImportRejected

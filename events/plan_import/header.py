@@ -6,7 +6,7 @@ import re
 
 from .dates import parse_full_date
 from .outline import Line
-from .result import Field, Header
+from .result import Header
 from .source import Source, looks_like_org
 
 # 文号: agency code, year in 〔〕/[]/（）/【】, serial, 号. Folded text: brackets are [] or ().
@@ -162,7 +162,3 @@ def _addressees(src: Source, header: Header, lines: list[Line]) -> None:
             header.addressees = src.field(parts, line.start, line.start + len(body), 0.85)
             src.use(line)
             return
-
-
-def empty_field() -> Field:
-    return Field(None)

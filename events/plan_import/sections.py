@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .outline import Line
 from .regions import Region, of_kind, short_title
 from .result import Field, Principle, Topic, TopicGroup
@@ -85,7 +83,3 @@ def topic_groups(src: Source, regions: list[Region]) -> list[TopicGroup]:
                 current.topics.append(Topic(line.number, text, (line.start, line.end), line.text))
                 src.use(line)
     return [g for g in groups if g.topics or g.title]
-
-
-def clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
