@@ -57,13 +57,16 @@ class Applications:
     """The write side, one application per bounded context, sharing one event log."""
 
     def __init__(self, config: Config) -> None:
+        from taolun.events.campaigns.application import Campaigns
         from taolun.tenants.application import Tenancy
 
         ensure_event_schema(config)
         env = event_store_env(config)
         self.tenancy = Tenancy(env=env)
+        self.campaigns = Campaigns(env=env)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper
 
     def close(self) -> None:
         self.tenancy.close()
+        self.campaigns.close()

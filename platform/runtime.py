@@ -45,6 +45,10 @@ class Runtime:
     def tenancy(self):
         return self.apps.tenancy
 
+    @property
+    def campaigns(self):
+        return self.apps.campaigns
+
     def wait_for(self, notification_id: int) -> bool:
         return self.runner.wait_for(notification_id, READ_YOUR_WRITES_SECONDS)
 
