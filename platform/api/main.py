@@ -17,7 +17,7 @@ class Utf8JSONRenderer(JSONRenderer):
 
 
 def build_api() -> NinjaAPI:
-    from taolun.platform.api.routers import tenants, users
+    from taolun.platform.api.routers import ROUTERS
 
     rate = os.environ.get("TAOLUN_THROTTLE_RATE", "6000/min")
     api = NinjaAPI(
@@ -31,7 +31,6 @@ def build_api() -> NinjaAPI:
         renderer=Utf8JSONRenderer(),
     )
     install_handlers(api)
-    api.add_router("", tenants.router)
-    api.add_router("", users.router)
-    api.add_router("", users.me)
+    for router in ROUTERS():
+        api.add_router("", router)
     return api

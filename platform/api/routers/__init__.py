@@ -1,1 +1,8 @@
-"""API routers, one per resource."""
+"""API routers, one module per resource."""
+
+
+def ROUTERS() -> list:  # noqa: N802 - a registry, called when the API is built
+    from taolun.platform.api.routers import imports, tenants, users
+
+    # Campaign routers (plans, activities, suggestions, problems, progress) add themselves here.
+    return [tenants.router, users.router, users.me, imports.router]

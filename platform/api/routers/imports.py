@@ -1,0 +1,5 @@
+"""Importing 实施方案 documents into campaign drafts."""
+
+from ninja import Router
+
+router = Router(tags=["imports 导入"])
