@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from uuid import UUID
 
 
 def setup_django() -> None:
@@ -162,6 +163,39 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
+def cmd_import_plan(args) -> int:
+    import json
+    from pathlib import Path
+
+    from taolun.platform.plan_imports import extract, import_plan
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file: {path}", file=sys.stderr)
+        return 2
+    data = path.read_bytes()
+    if args.json:
+        print(json.dumps(extract(data, path.name), ensure_ascii=False, indent=2))
+        return 0
+    from taolun.platform.runtime import get_runtime
+
+    migrate()
+    runtime = get_runtime()
+    result = import_plan(
+        runtime, actor=None, tenant_id=args.tenant, data=data, filename=path.name,
+        parent_plan_id=args.parent_plan,
+    )
+    runtime.runner.catch_up(result["notification_id"])
+    print(f"plan {result['plan_id']} ({result['kind']} draft) imported: {result['imported']}")
+    for note in result["notes"]:
+        print(f"  not applied: [{note['item']}] {note['source'][:40]} — {note['reason']}")
+    for missing in result["missing"]:
+        print(f"  still missing: {missing['message']}")
+    for passage in result["unplaced"]:
+        print(f"  unplaced: {passage[:60]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taolun", description="讨论 Taolun")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -186,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--threads", type=int, default=4)
     sub.add_parser("project", help="run the projection runner and the outbox dispatcher")
     sub.add_parser("scheduler", help="run periodic jobs (one scheduler holds the lock)")
+    imp = sub.add_parser("import-plan", help="import a 实施方案 (.docx/.txt) as a draft")
+    imp.add_argument("file")
+    imp.add_argument("--json", action="store_true", help="print the extracted structure; save nothing")
+    imp.add_argument("--tenant", type=UUID, help="the unit whose draft it becomes")
+    imp.add_argument("--parent-plan", type=UUID, help="derive from this plan (else: a new campaign)")
     rb = sub.add_parser("rebuild", help="rebuild projections from the event log")
     rb.add_argument("name", nargs="?")
     return parser
@@ -194,12 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
     "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
-    "rebuild": cmd_rebuild,
+    "rebuild": cmd_rebuild, "import-plan": cmd_import_plan,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "import-plan" and not args.json and args.tenant is None:
+        parser.error("import-plan needs --tenant ID (or --json to only print the structure)")
     setup_django()
     try:
         return COMMANDS[args.command](args)

@@ -6,7 +6,10 @@ run prints fresh tokens for the demo users.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TextIO
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -53,9 +56,59 @@ def _ensure(tenancy, parent_id, kind, code, name):
     return tenant_id
 
 
+SEEDS = {  # seed plan -> the unit that imports it (codes from the city down)
+    "yangzhou-city-education-plan.txt": [],
+    "yiyang-technical-school-plan.txt": ["yz-zj"],
+    "tianjin-vocational-university-plan.txt": ["hj", "hj-zx"],
+}
+
+
+def find_seeds() -> Path | None:
+    """The seed plans ship beside the repository (../shared/seeds) or in TAOLUN_SEEDS_DIR."""
+    candidates = [os.environ.get("TAOLUN_SEEDS_DIR", "")]
+    here = Path(__file__).resolve()
+    candidates += [str(parent / "shared" / "seeds") for parent in here.parents]
+    candidates += [str(Path.cwd() / ".." / "shared" / "seeds"), str(Path.cwd() / "shared" / "seeds")]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "yangzhou-city-education-plan.txt").is_file():
+            return Path(candidate)
+    return None
+
+
+def seed_plans(runtime, ids: dict[tuple, UUID], out: TextIO) -> int:
+    """The city's plan becomes its published campaign; the school and university plans
+    become derived drafts of two schools. All through the importer."""
+    from taolun.platform.plan_imports import import_plan
+
+    seeds = find_seeds()
+    if seeds is None:
+        out.write("（未找到 shared/seeds，演示城市不含方案 — set TAOLUN_SEEDS_DIR to load them）\n")
+        return 0
+    campaigns = runtime.campaigns
+    city = ids[()]
+    result = import_plan(runtime, actor=None, tenant_id=city, filename="yangzhou.txt",
+                         data=(seeds / "yangzhou-city-education-plan.txt").read_bytes())
+    campaign_id = result["plan_id"]
+    # What an editor adds before publishing: the city plan names no discussion topic list.
+    if result["missing"]:
+        campaigns.add_topic(campaign_id, None, group="总体主题", title="围绕“办高品质教育、建高品质学校”解放思想", mandatory=True)
+    last = campaigns.publish(campaign_id, None, unit_ids=None, derive_deadline="2018-06-30")
+    out.write(f"已导入并发布市级方案 Imported and published the city campaign: {campaign_id}\n")
+    for name, where in SEEDS.items():
+        if not where:
+            continue
+        derived = import_plan(runtime, actor=None, tenant_id=ids[tuple(where)], filename=name,
+                              data=(seeds / name).read_bytes(), parent_plan_id=campaign_id)
+        last = derived["notification_id"]
+        out.write(f"已导入派生方案草稿 Imported a derived draft from {name}: {derived['plan_id']}"
+                  f" ({len(derived['notes'])} 项待人工处理)\n")
+    return last
+
+
 def load_demo(out: TextIO) -> dict[str, str]:
     runtime = get_runtime()
     tenancy = runtime.tenancy
+    fresh = _find(tenancy, None, CITY[1]) is None
     city = _ensure(tenancy, None, *CITY)
     ids = {(): city}
     for unit in CITY_UNITS:
@@ -70,8 +123,11 @@ def load_demo(out: TextIO) -> dict[str, str]:
                 ids[(district[1], school[1], unit[1])] = _ensure(tenancy, school_id, *unit)
     for school in DIRECT_SCHOOLS:
         school_id = _ensure(tenancy, city, *school)
+        ids[(school[1],)] = school_id
         for unit in SCHOOL_UNITS:
             _ensure(tenancy, school_id, *unit)
+    if fresh:  # plans are seeded with the tree, once
+        runtime.runner.catch_up(seed_plans(runtime, ids, out))
 
     tokens: dict[str, str] = {}
     last = 0

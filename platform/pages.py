@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
+from uuid import UUID
 
 from taolun.projections.models import OrgNode
 
@@ -32,3 +33,42 @@ def home(request: HttpRequest) -> HttpResponse:
         using="jinja2",
     )
     return HttpResponse(html)
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload or paste a 实施方案: see what was extracted; with a token and a unit, save it
+    as that unit's draft (the same service the API and the CLI use)."""
+    from taolun.events.kernel import DomainError
+    from taolun.platform.api.access import BearerToken
+    from taolun.platform.plan_imports import extract, import_plan
+    from taolun.platform.runtime import get_runtime
+
+    context: dict = {"form": request.POST, "result": None, "saved": None, "error": None}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        text = request.POST.get("text", "")
+        data, name = (upload.read(), upload.name) if upload else (text.encode("utf-8"), "pasted.txt")
+        try:
+            context["result"] = extract(data, name)
+            tenant = request.POST.get("tenant_id", "").strip()
+            if tenant:
+                who = BearerToken().authenticate(request, request.POST.get("token", "").strip())
+                node = OrgNode.objects.filter(pk=UUID(tenant)).first() if who else None
+                if who is None or node is None or not who.may(node.path, "admin"):
+                    raise DomainError("forbidden", "令牌无效，或您不是该单位的管理员")
+                parent_text = request.POST.get("parent_plan_id", "").strip()
+                parent = UUID(parent_text) if parent_text else None
+                context["saved"] = import_plan(
+                    get_runtime(), actor=who.user_id, tenant_id=node.id, data=data,
+                    filename=name, parent_plan_id=parent,
+                )
+                get_runtime().after_command(context["saved"]["notification_id"])
+        except DomainError as error:
+            context["error"] = error
+            status = getattr(error, "status", 400)
+        except ValueError:  # a malformed id
+            context["error"] = DomainError("invalid_input", "编号格式不正确，应为 UUID")
+            status = 400
+    html = render_to_string("taolun/import.html", context, request=request, using="jinja2")
+    return HttpResponse(html, status=status)

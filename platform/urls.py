@@ -7,6 +7,7 @@ api = build_api()
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("import", pages.import_page, name="import"),
     path("healthz", health.healthz),
     path("readyz", health.readyz),
     path("api/v1/", api.urls),

@@ -1,5 +1,67 @@
-"""Importing 实施方案 documents into campaign drafts."""
+"""Importing 实施方案 documents (.docx, .txt in UTF-8/GB18030, pasted text) into drafts."""
 
-from ninja import Router
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from taolun.platform.api.access import access_node
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.errors import ApiError
+from taolun.platform.api.schemas import Error
+from taolun.platform.plan_imports import extract, import_plan
 
 router = Router(tags=["imports 导入"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
+
+
+class ImportOut(Schema):
+    plan_id: UUID
+    kind: str
+    imported: dict[str, int]
+    notes: list[dict[str, Any]]
+    missing: list[dict[str, Any]]
+    unplaced: list[str]
+    confidence: dict[str, float]
+    extracted: dict[str, Any]
+
+
+def _document(file: UploadedFile | None, text: str | None) -> tuple[bytes, str | None]:
+    if file is not None:
+        return file.read(), file.name
+    if text:
+        return text.encode("utf-8"), "pasted.txt"
+    raise ApiError(422, "document_required", "请上传文件（file）或粘贴文本（text）", field="file")
+
+
+@router.post("/plan-imports/preview", response={200: dict, **ERRORS})
+def preview_import(request: HttpRequest, file: File[UploadedFile] = None, text: Form[str] = None):
+    """Extract the structure of a document without saving anything (multipart: ``file`` or
+    ``text``). Every field carries the span of the source it came from."""
+    data, name = _document(file, text)
+    return extract(data, name)
+
+
+@router.post("/tenants/{tenant_id}/plan-imports", response={201: ImportOut, **ERRORS})
+def create_import(
+    request: HttpRequest, tenant_id: UUID, file: File[UploadedFile] = None,
+    text: Form[str] = None, parent_plan_id: Form[UUID] = None,
+):
+    """Import a document as this unit's draft: a campaign, or a plan derived from
+    ``parent_plan_id``. The answer lists what could not be placed or applied."""
+    access_node(request, tenant_id, "admin")
+    data, name = _document(file, text)
+    results: list[dict] = []
+
+    def command(rt):
+        result = import_plan(
+            rt, actor=actor(request), tenant_id=tenant_id, data=data, filename=name,
+            parent_plan_id=parent_plan_id,
+        )
+        results.append(result)
+        return result["notification_id"]
+
+    run_command(request, command)
+    return 201, results[0]

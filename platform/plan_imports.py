@@ -1,0 +1,45 @@
+"""Importing a 实施方案 document: extract its structure, then save it as a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from taolun.events.kernel import NotFound
+from taolun.events.plan_import import parse_plan, read_document
+from taolun.events.plan_import.to_draft import campaign_draft, derived_draft
+
+
+def extract(data: bytes, filename: str | None) -> dict[str, Any]:
+    """Pure: bytes in, the extracted structure out (raises ImportRejected on bad input)."""
+    return parse_plan(read_document(data, filename)).to_dict()
+
+
+def import_plan(
+    runtime, *, actor: UUID | None, tenant_id: UUID, data: bytes, filename: str | None,
+    parent_plan_id: UUID | None = None,
+) -> dict[str, Any]:
+    """Save the document as a draft of ``tenant_id``: a campaign, or, given the parent's
+    plan, a derived plan. One atomic append; bad input appends nothing."""
+    extracted = extract(data, filename)
+    runtime.tenancy.get_tenant(tenant_id).ensure_live()
+    if parent_plan_id is None:
+        draft = campaign_draft(extracted, tenant_id=tenant_id, actor=actor)
+    else:
+        parent = runtime.campaigns.get_plan(parent_plan_id)
+        above = {t.id for t in runtime.tenancy.ancestors(tenant_id)[1:]}
+        if parent.tenant_id not in above:  # plans flow down the tree only
+            raise NotFound("plan_not_found", "上级方案不存在")
+        draft = derived_draft(extracted, parent=parent, tenant_id=tenant_id, actor=actor)
+    notification_id = runtime.campaigns.save_all(draft.plan)
+    return {
+        "plan_id": draft.plan.id,
+        "kind": draft.plan.kind,
+        "notification_id": notification_id,
+        "imported": draft.counts,
+        "notes": draft.notes,
+        "missing": draft.plan.missing_items(),
+        "unplaced": [p.get("text", "") for p in extracted.get("unplaced", [])],
+        "confidence": extracted.get("confidence", {}),
+        "extracted": {k: v for k, v in extracted.items() if k != "text"},
+    }
