@@ -64,35 +64,47 @@ class ProjectionRunner:
     # -- one step ------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Apply at most one batch to every projection; answer how many events were read."""
-        read = 0
+        """Apply the next batch to every projection; answer how many events were read."""
         with self._lock:
-            for projection in self.projections:
-                read += self._step(projection)
+            read = self._step(self.projections)
         if read:
             with self._advanced:
                 self._advanced.notify_all()
         return read
 
-    def _step(self, projection: Projection) -> int:
+    def _step(self, projections: Sequence[Projection]) -> int:
+        """One transaction: lock the positions, read one batch after the lowest, give each
+        projection the events it has not applied yet, write the new positions."""
+        names = sorted(p.name for p in projections)
         with transaction.atomic():
-            row, _ = ProjectionPosition.objects.select_for_update().get_or_create(
-                name=projection.name
-            )
+            for name in names:
+                ProjectionPosition.objects.get_or_create(name=name)
+            rows = {
+                row.name: row
+                for row in ProjectionPosition.objects.select_for_update().filter(name__in=names).order_by("name")
+            }
+            start = min(row.position for row in rows.values())
             batch = self.recorder.select_notifications(
-                start=row.position, limit=self.batch_size, inclusive_of_start=False
+                start=start, limit=self.batch_size, inclusive_of_start=False
             )
             if not batch:
                 return 0
-            self._apply(projection, batch)
-            row.position = batch[-1].id
-            row.save(update_fields=["position", "updated_at"])
+            decoded: dict[int, Any] = {}  # each event is decoded once, whoever reads it
+            for projection in projections:
+                row = rows[projection.name]
+                self._apply(projection, [n for n in batch if n.id > row.position], decoded)
+                row.position = batch[-1].id
+                row.save(update_fields=["position", "updated_at"])
         return len(batch)
 
-    def _apply(self, projection: Projection, batch: Iterable[Notification]) -> None:
+    def _apply(
+        self, projection: Projection, batch: Iterable[Notification], decoded: dict[int, Any]
+    ) -> None:
         for notification in batch:
             if notification.topic in projection.topics:
-                projection.apply(self.mapper.to_domain_event(notification), notification)
+                if notification.id not in decoded:
+                    decoded[notification.id] = self.mapper.to_domain_event(notification)
+                projection.apply(decoded[notification.id], notification)
 
     # -- catching up ---------------------------------------------------------------------
 
@@ -172,16 +184,9 @@ class ProjectionRunner:
                     ProjectionPosition.objects.update_or_create(
                         name=projection.name, defaults={"position": 0}
                     )
-            done = 0
-            while True:
-                batch_read = 0
-                for projection in chosen:
-                    batch_read = max(batch_read, self._step(projection))
-                if not batch_read:
-                    break
-                done = min(self.positions()[p.name] for p in chosen)
+            while self._step(chosen):
                 if progress:
-                    progress(done, total)
+                    progress(min(self.positions()[p.name] for p in chosen), total)
         with self._advanced:
             self._advanced.notify_all()
         return total

@@ -4,7 +4,7 @@
 from uuid import UUID
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -79,11 +79,16 @@ def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=
         by_parent.setdefault(row.parent_id, []).append(row)
 
     def tree(n: OrgNode) -> dict:
-        out = NodeOut.from_orm(n).dict()
+        out = {field: getattr(n, field) for field in NODE_FIELDS}
         out["children"] = [tree(c) for c in by_parent.get(n.id, [])]
         return out
 
-    return tree(node)
+    # Built from trusted rows, so it skips a second pydantic validation of every node
+    # (half the cost of a large tree); the documented shape is still TreeOut.
+    return JsonResponse(tree(node), json_dumps_params={"ensure_ascii": False})
+
+
+NODE_FIELDS = [name for name in NodeOut.model_fields if name != "children"]
 
 
 @router.get("/tenants/{tenant_id}/subtree", response={200: list[NodeOut], **ERRORS})
