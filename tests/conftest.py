@@ -73,7 +73,9 @@ def _require_services() -> None:
         pytest.exit("postgres leg needs its services:\n  " + "\n  ".join(problems), returncode=3)
 
 
-def pytest_configure(config):
+def _choose_backend() -> None:
+    """Runs when this conftest is imported: before any other conftest (a folder's conftest
+    may set Django up while pytest is still loading), and before any settings are read."""
     if BACKEND not in ("embedded", "postgres"):
         pytest.exit(f"unknown TAOLUN_TEST_BACKEND={BACKEND!r}", returncode=4)
     if BACKEND == "postgres":
@@ -81,6 +83,9 @@ def pytest_configure(config):
     # The in-process installation that integration tests use.
     os.environ.update(backend_env("inproc"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
+
+
+_choose_backend()
 
 
 def pytest_report_header(config):

@@ -150,3 +150,15 @@ def test_the_outbox_survives_a_broker_outage_and_is_delivered_through_the_real_b
     finally:
         runtime.worker.stop()
         runtime.worker = None
+
+
+def test_the_background_runner_picks_up_new_events_by_itself(runtime):
+    """In `taolun serve`/`taolun project` nobody calls catch_up: on PostgreSQL the runner
+    wakes on LISTEN/NOTIFY, embedded it polls; either way the event lands."""
+    if not any(t.name == "taolun-projections" for t in runtime.threads):
+        runtime.start_projections()
+    _, _, school, nid = small_tree(runtime.tenancy)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not runtime.runner.caught_up_to(nid):
+        time.sleep(0.05)
+    assert OrgNode.objects.filter(pk=school).exists()
