@@ -11,11 +11,12 @@ from functools import wraps
 from typing import Any, ClassVar, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 T = TypeVar("T")
+A = TypeVar("A", bound=Aggregate)
 
 # Deterministic ids for index aggregates (uniqueness of codes, e-mails), as in the
 # eventsourcing examples: two writers racing for the same name collide on one id.
@@ -70,6 +71,17 @@ class TaolunApplication(Application):
 
     name = "Taolun"
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {}
+
+    def get_aggregate(self, cls: type[A], aggregate_id: UUID, code: str, message: str) -> A:
+        """The aggregate of type ``cls``; a missing one and one of another type alike are
+        NotFound (an id from one context never resolves in another)."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(code, message, id=str(aggregate_id)) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(code, message, id=str(aggregate_id))
+        return aggregate
 
     def save_all(self, *aggregates: Aggregate | None) -> int:
         """Save atomically; answer the last notification id (for read-your-writes)."""

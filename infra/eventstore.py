@@ -7,8 +7,6 @@ table lock keeps the notification log gap-free for readers.
 
 from __future__ import annotations
 
-from functools import cache
-
 import psycopg
 from psycopg import sql
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.application import AggregateNotFoundError
 
 from taolun.events.kernel import (
     Conflict,
     DomainError,
-    NotFound,
     TaolunApplication,
     retry_on_conflict,
 )
@@ -51,10 +49,10 @@ class Tenancy(TaolunApplication):
     # -- queries on the write side (for guards) ------------------------------------------
 
     def get_tenant(self, tenant_id: UUID) -> Tenant:
-        return self._get(Tenant, tenant_id, "tenant_not_found", "单位不存在")
+        return self.get_aggregate(Tenant, tenant_id, "tenant_not_found", "单位不存在")
 
     def get_user(self, user_id: UUID) -> User:
-        return self._get(User, user_id, "user_not_found", "用户不存在")
+        return self.get_aggregate(User, user_id, "user_not_found", "用户不存在")
 
     def find_user_by_email(self, email: str) -> User | None:
         try:
@@ -69,15 +67,6 @@ class Tenancy(TaolunApplication):
         while chain[-1].parent_id is not None:
             chain.append(self.get_tenant(chain[-1].parent_id))
         return chain
-
-    def _get(self, cls: type[Aggregate], aggregate_id: UUID, code: str, message: str):
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(code, message, id=str(aggregate_id)) from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(code, message, id=str(aggregate_id))
-        return aggregate
 
     # -- the tree ------------------------------------------------------------------------
 

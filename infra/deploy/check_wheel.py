@@ -15,8 +15,6 @@ from taolun.platform.cli import setup_django  # noqa: E402
 
 setup_django()
 
-import taolun  # noqa: E402
-
 expected = [line.strip() for line in sys.argv[1].split(",") if line.strip()]
 imported = []
 for name in expected:
