@@ -51,7 +51,31 @@ def purge_idempotency_records(max_age_hours: int = 24) -> None:
     logging.getLogger("taolun.notifications").info("purged %d idempotency records", deleted)
 
 
+def mark_upstream_changed(key: str, payload: dict[str, Any]) -> None:
+    """Policy: a parent released a new version; tell the child (idempotent in the domain)."""
+    from uuid import UUID
+
+    from taolun.platform.runtime import get_runtime
+
+    runtime = get_runtime()
+    nid = runtime.campaigns.mark_upstream_changed(
+        UUID(payload["child_plan_id"]), int(payload["parent_version"]), actor=None
+    )
+    if nid:
+        runtime.runner.poke()
+
+
+def refresh_progress_lights() -> None:
+    """Stored progress lights depend on "today": recompute them (the scheduler runs this)."""
+    from taolun.projections.campaigns import refresh_lights
+
+    changed = refresh_lights()
+    logging.getLogger("taolun.notifications").info("refreshed %d progress lights", changed)
+
+
 ACTORS = {
     "deliver_role_granted_notice": deliver_role_granted_notice,
+    "mark_upstream_changed": mark_upstream_changed,
+    "refresh_progress_lights": refresh_progress_lights,
     "purge_idempotency_records": purge_idempotency_records,
 }

@@ -24,9 +24,11 @@ READ_YOUR_WRITES_SECONDS = 10.0
 
 def build_projections() -> list:
     from taolun.notifications.notices import NoticesProjection
+    from taolun.projections.campaigns import CampaignProjection
     from taolun.projections.org_tree import OrgTreeProjection
 
-    return [OrgTreeProjection(), NoticesProjection()]
+    # Order matters: the campaign projection reads the org tree of the same batch.
+    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection()]
 
 
 @dataclass

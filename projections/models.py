@@ -68,3 +68,138 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True)
+
+
+# ---------------------------------------------------------------------------- campaigns
+# Filled by ``taolun.projections.campaigns.CampaignProjection`` (one projection, "campaigns").
+
+
+class PlanRow(models.Model):
+    """A campaign or derived plan as lists, access checks and progress need it. The full
+    plan (sections, leading group, versions) is read from its aggregate."""
+
+    id = models.UUIDField(primary_key=True)
+    campaign_id = models.UUIDField(db_index=True)
+    parent_id = models.UUIDField(null=True, db_index=True)
+    node_id = models.UUIDField(db_index=True)
+    path = models.CharField(max_length=1024, db_index=True)
+    kind = models.CharField(max_length=16)  # campaign | derived
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=16)
+    version = models.PositiveIntegerField()
+    released_version = models.PositiveIntegerField(default=0)
+    parent_version = models.PositiveIntegerField(null=True)
+    upstream_version = models.PositiveIntegerField(null=True)  # pending parent release
+    conflicts = models.JSONField(default=list)
+    phases = models.JSONField(default=dict)
+    requirements = models.JSONField(default=dict)
+    window_start = models.CharField(max_length=10, default="")  # campaigns: latest release
+    window_end = models.CharField(max_length=10, default="")
+    publication = models.JSONField(null=True)
+    return_reasons = models.JSONField(default=list)
+    submissions = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+
+class ActivityRow(models.Model):
+    id = models.UUIDField(primary_key=True)
+    campaign_id = models.UUIDField()
+    plan_id = models.UUIDField()
+    node_id = models.UUIDField()
+    path = models.CharField(max_length=1024, db_index=True)
+    logged_by = models.UUIDField()
+    kind = models.CharField(max_length=32)
+    title = models.CharField(max_length=500)
+    start = models.CharField(max_length=40)
+    end = models.CharField(max_length=40)
+    participants = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+    phase_id = models.CharField(max_length=36, null=True)
+    task_id = models.CharField(max_length=36, null=True)
+    status = models.CharField(max_length=16)  # logged | returned | retracted
+    data = models.JSONField(default=dict)  # the remaining fields and the history
+    logged_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["node_id", "campaign_id"])]
+
+
+class SuggestionRow(models.Model):
+    id = models.UUIDField(primary_key=True)
+    campaign_id = models.UUIDField()
+    plan_id = models.UUIDField()
+    node_id = models.UUIDField()
+    path = models.CharField(max_length=1024, db_index=True)
+    author = models.UUIDField()
+    anonymous = models.BooleanField(default=False)
+    title = models.CharField(max_length=500)
+    content = models.TextField()
+    category = models.CharField(max_length=100, null=True)
+    status = models.CharField(max_length=16)
+    adoption_note = models.TextField(null=True)
+    answer = models.TextField(null=True)
+    topic_ids = models.JSONField(default=list)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["node_id", "campaign_id"])]
+
+
+class ProblemRow(models.Model):
+    id = models.UUIDField(primary_key=True)
+    campaign_id = models.UUIDField()
+    plan_id = models.UUIDField()
+    node_id = models.UUIDField()
+    path = models.CharField(max_length=1024, db_index=True)
+    description = models.TextField()
+    category = models.CharField(max_length=32)
+    source = models.CharField(max_length=200, default="")
+    status = models.CharField(max_length=16)  # open | rectifying | completed | verified
+    rectification = models.JSONField(null=True)
+    deadline = models.CharField(max_length=10, null=True)
+    reopened = models.PositiveIntegerField(default=0)
+    percent = models.PositiveSmallIntegerField(null=True)
+    history = models.JSONField(default=list)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["node_id", "campaign_id"])]
+
+
+class ProgressRow(models.Model):
+    """Figures of one node in one campaign: ``own`` (the node's own plan, activities,
+    suggestions, problems) and ``total`` (own + every descendant's own, kept incrementally:
+    a change to a node's own figures adds its delta to it and its ancestors). Dated
+    histograms (activity days, open rectification deadlines) make time-dependent figures
+    computable at read time. ``light`` and ``score`` are stored for filtering, computed
+    with "today" when the row last changed, and refreshed by the scheduler."""
+
+    campaign_id = models.UUIDField()
+    node_id = models.UUIDField()
+    parent_id = models.UUIDField(null=True)
+    path = models.CharField(max_length=1024)
+    depth = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16)
+    name = models.CharField(max_length=200)
+    expected = models.BooleanField(default=False)  # should derive its own plan
+    obliged = models.BooleanField(default=False)  # bound by per-unit requirements
+    plan_id = models.UUIDField(null=True)  # its own plan
+    governing_plan_id = models.UUIDField()  # nearest plan at or above it
+    plan_status = models.CharField(max_length=20, default="")
+    own = models.JSONField(default=dict)
+    total = models.JSONField(default=dict)
+    light = models.CharField(max_length=8, default="green")
+    score = models.PositiveSmallIntegerField(null=True)
+    approved_plans = models.PositiveIntegerField(default=0)  # in the subtree, for sorting
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_id", "node_id"], name="progress_once")
+        ]
+        indexes = [
+            models.Index(fields=["campaign_id", "parent_id"]),
+            models.Index(fields=["campaign_id", "path"]),
+            models.Index(fields=["campaign_id", "light", "path"]),
+        ]

@@ -1,0 +1,126 @@
+"""Evidence files, stored content-addressed by sha256 under ``TAOLUN_DATA_DIR/blobs``.
+
+``<blobs>/<aa>/<bb>/<sha256>``; a file is written to a temporary name and renamed into
+place, so a crash never leaves half a blob under its address, and storing the same content
+twice is one file. The type is decided by the file's magic bytes, never by its name or the
+client's Content-Type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from taolun.events.kernel import DomainError
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+CONTENT_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+class UnsupportedType(DomainError):
+    status = 415
+
+
+@dataclass(frozen=True)
+class Blob:
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+
+    def ref(self) -> dict:
+        return {"sha256": self.sha256, "size": self.size, "content_type": self.content_type,
+                "filename": self.filename}
+
+
+def sniff(head: bytes, path: Path | None = None) -> str | None:
+    """The file type by magic bytes (zip containers by their members)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and path is not None:
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+    return None
+
+
+class BlobStore:
+    def __init__(self, root: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return len(sha256) == 64 and self.path(sha256).is_file()
+
+    def put(self, chunks: Iterable[bytes], filename: str) -> Blob:
+        """Store a stream; 413 ``evidence_too_large`` / 415 ``unsupported_evidence_type``
+        (nothing is kept then)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                head = b""
+                for chunk in chunks:
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise TooLarge(
+                            "evidence_too_large",
+                            f"佐证材料不能超过 {self.max_bytes // (1024 * 1024)} MB",
+                            limit_bytes=self.max_bytes,
+                        )
+                    if len(head) < 16:
+                        head += chunk[:16]
+                    digest.update(chunk)
+                    out.write(chunk)
+            kind = sniff(head, tmp)
+            if kind is None:
+                raise UnsupportedType(
+                    "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、PDF、DOCX、XLSX 文件",
+                    allowed=sorted(CONTENT_TYPES),
+                )
+            sha = digest.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+            return Blob(sha, size, CONTENT_TYPES[kind], filename or f"{sha[:12]}.{kind}")
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def blob_store() -> BlobStore:
+    from django.conf import settings
+
+    return BlobStore(settings.CONFIG.blob_dir)

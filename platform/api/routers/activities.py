@@ -1,0 +1,376 @@
+"""What units do: activities (with evidence files), suggestions (献一策), problems and
+rectifications (问题清单/整改清单)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
+
+from taolun.infra.blobs import blob_store
+from taolun.platform.api.access import access_node, principal
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.errors import ApiError, forbidden, not_found
+from taolun.platform.api.routers.campaigns import access_plan
+from taolun.platform.api.schemas import (
+    ActivityCorrectIn,
+    ActivityIn,
+    CompleteIn,
+    Error,
+    ProblemIn,
+    ReasonIn,
+    RectificationIn,
+    RectProgressIn,
+    SuggestionIn,
+    TextIn,
+)
+from taolun.projections import progress as figures
+from taolun.projections.campaigns import _jsonable, time_zone
+from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, SuggestionRow
+
+router = Router(tags=["activities 活动、建议、问题整改"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
+LOGGERS = ("admin", "secretary")
+
+
+def _unit_plan(request: HttpRequest, node: OrgNode, plan_id: UUID) -> PlanRow:
+    """The plan an entry is logged against must be at or above the unit."""
+    plan = access_plan(request, plan_id)
+    if not node.path.startswith(plan.path):
+        raise ApiError(422, "plan_not_for_unit", "该方案不适用于本单位", field="plan_id")
+    return plan
+
+
+def _check_evidence(refs: list[dict] | None) -> None:
+    store = blob_store()
+    for ref in refs or []:
+        if not store.exists(str(ref.get("sha256", "")).lower()):
+            raise ApiError(422, "evidence_not_found", "佐证材料未上传或已丢失，请先上传文件",
+                           field="evidence.sha256", sha256=str(ref.get("sha256")))
+
+
+def _above(request: HttpRequest, path: str, *roles: str) -> None:
+    """An admin/inspector of a unit strictly above ``path`` (the parent's side)."""
+    who = principal(request)
+    if not any(path.startswith(p) and p != path and r in roles for p, r in who.grants) and not who.is_operator:
+        raise forbidden("只有上级单位可以执行此操作")
+
+
+def _page(rows, limit: int, offset: int, out) -> dict:
+    return {"count": rows.count(), "items": [out(r) for r in rows[offset:offset + limit]]}
+
+
+# ------------------------------------------------------------------ evidence
+
+
+@router.post("/evidence", response={201: dict, **ERRORS})
+def upload_evidence(request: HttpRequest, tenant_id: UUID, file: File[UploadedFile]):
+    """Upload one evidence file (multipart ``file``): ≤ 20 MB, JPEG/PNG/PDF/DOCX/XLSX by
+    content (413 ``evidence_too_large``, 415 ``unsupported_evidence_type``). Answers the
+    reference to put in an activity's or rectification's ``evidence``."""
+    access_node(request, tenant_id, *LOGGERS)
+    blob = blob_store().put(file.chunks(), file.name or "")
+    return 201, blob.ref()
+
+
+# ------------------------------------------------------------------ activities
+
+
+def activity_out(r: ActivityRow) -> dict:
+    return _jsonable({
+        "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
+        "logged_by": r.logged_by, "kind": r.kind, "title": r.title, "start": r.start, "end": r.end,
+        "participants": r.participants, "hours": r.hours, "phase_id": r.phase_id,
+        "task_id": r.task_id, "status": r.status, **r.data,
+        "logged_at": r.logged_at.isoformat(), "updated_at": r.updated_at.isoformat(),
+    })
+
+
+def access_activity(request: HttpRequest, activity_id: UUID) -> ActivityRow:
+    row = ActivityRow.objects.filter(pk=activity_id).first()
+    if row is None or not principal(request).sees(row.path):
+        raise not_found("活动记录")
+    return row
+
+
+@router.post("/activities", response={201: dict, **ERRORS})
+def log_activity(request: HttpRequest, payload: ActivityIn):
+    """A branch secretary / office head (or a school admin) logs an activity, linked to the
+    plan's phase, task and topics, with evidence references from ``POST /evidence``."""
+    node = access_node(request, payload.tenant_id, *LOGGERS)
+    _unit_plan(request, node, payload.plan_id)
+    _check_evidence(payload.evidence)
+    body = payload.dict(exclude_none=True)
+    for key in ("tenant_id", "plan_id"):
+        body.pop(key)
+    created: list[UUID] = []
+
+    def command(rt):
+        activity_id, nid = rt.campaigns.log_activity(actor(request), node.id, payload.plan_id, **body)
+        created.append(activity_id)
+        return nid
+
+    run_command(request, command)
+    return 201, activity_out(ActivityRow.objects.get(pk=created[0]))
+
+
+@router.get("/activities/{activity_id}", response={200: dict, **ERRORS})
+def read_activity(request: HttpRequest, activity_id: UUID):
+    return activity_out(access_activity(request, activity_id))
+
+
+@router.get("/tenants/{tenant_id}/activities", response={200: dict, **ERRORS})
+def list_activities(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
+                    status: str | None = None, kind: str | None = None,
+                    limit: int = Query(50, ge=1, le=500), offset: int = 0):
+    node = access_node(request, tenant_id)
+    rows = ActivityRow.objects.filter(path__startswith=node.path)
+    if campaign_id:
+        rows = rows.filter(campaign_id=campaign_id)
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return _page(rows.order_by("-start", "id"), limit, offset, activity_out)
+
+
+def _own_entry(request: HttpRequest, row: ActivityRow) -> None:
+    who = principal(request)
+    if row.logged_by != who.user_id and not who.may(row.path, "admin"):
+        raise forbidden("只能更正或撤回本人填报的记录")
+
+
+@router.post("/activities/{activity_id}/correct", response={200: dict, **ERRORS})
+def correct_activity(request: HttpRequest, activity_id: UUID, payload: ActivityCorrectIn):
+    """Fix one's own entry (also the answer to a return), with a reason."""
+    row = access_activity(request, activity_id)
+    _own_entry(request, row)
+    _check_evidence(payload.evidence)
+    changes = payload.dict(exclude_none=True)
+    reason = changes.pop("reason")
+    run_command(request, lambda rt: rt.campaigns.correct_activity(activity_id, actor(request), reason, **changes))
+    return activity_out(ActivityRow.objects.get(pk=activity_id))
+
+
+@router.post("/activities/{activity_id}/retract", response={200: dict, **ERRORS})
+def retract_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
+    """Withdraw one's own entry, with a reason (it is kept, and stops counting)."""
+    row = access_activity(request, activity_id)
+    _own_entry(request, row)
+    run_command(request, lambda rt: rt.campaigns.retract_activity(activity_id, actor(request), payload.reason))
+    return activity_out(ActivityRow.objects.get(pk=activity_id))
+
+
+@router.post("/activities/{activity_id}/return", response={200: dict, **ERRORS})
+def return_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
+    """驳回: the parent sends a thin entry back with a reason."""
+    row = access_activity(request, activity_id)
+    _above(request, row.path, "admin", "inspector")
+    run_command(request, lambda rt: rt.campaigns.return_activity(activity_id, actor(request), payload.reason))
+    return activity_out(ActivityRow.objects.get(pk=activity_id))
+
+
+# ------------------------------------------------------------------ suggestions
+
+
+def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
+    """The author of an anonymous suggestion is shown to readers at the unit itself (or
+    below) and to auditors; readers above the unit see "匿名"."""
+    who = principal(request)
+    shown = not r.anonymous or any(
+        r.path.startswith(p) and (role == "auditor" or len(p) >= len(r.path)) for p, role in who.grants
+    ) or r.author == who.user_id
+    return _jsonable({
+        "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
+        "author": r.author if shown else None, "anonymous": r.anonymous, "title": r.title,
+        "content": r.content, "category": r.category, "status": r.status,
+        "adoption_note": r.adoption_note, "answer": r.answer, "topic_ids": r.topic_ids,
+        "submitted_at": r.submitted_at.isoformat(),
+    })
+
+
+def access_suggestion(request: HttpRequest, suggestion_id: UUID, *roles: str) -> SuggestionRow:
+    row = SuggestionRow.objects.filter(pk=suggestion_id).first()
+    if row is None or not principal(request).sees(row.path):
+        raise not_found("建议")
+    if roles and not principal(request).may(row.path, *roles):
+        raise forbidden()
+    return row
+
+
+@router.post("/suggestions", response={201: dict, **ERRORS})
+def submit_suggestion(request: HttpRequest, payload: SuggestionIn):
+    node = access_node(request, payload.tenant_id, "admin", "secretary", "viewer")
+    _unit_plan(request, node, payload.plan_id)
+    created: list[UUID] = []
+
+    def command(rt):
+        sid, nid = rt.campaigns.submit_suggestion(
+            actor(request), node.id, payload.plan_id, title=payload.title, content=payload.content,
+            anonymous=payload.anonymous, topic_ids=payload.topic_ids)
+        created.append(sid)
+        return nid
+
+    run_command(request, command)
+    return 201, suggestion_out(request, SuggestionRow.objects.get(pk=created[0]))
+
+
+@router.get("/suggestions/{suggestion_id}", response={200: dict, **ERRORS})
+def read_suggestion(request: HttpRequest, suggestion_id: UUID):
+    return suggestion_out(request, access_suggestion(request, suggestion_id))
+
+
+@router.get("/tenants/{tenant_id}/suggestions", response={200: dict, **ERRORS})
+def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
+                     limit: int = Query(50, ge=1, le=500), offset: int = 0):
+    node = access_node(request, tenant_id)
+    rows = SuggestionRow.objects.filter(path__startswith=node.path)
+    if campaign_id:
+        rows = rows.filter(campaign_id=campaign_id)
+    return _page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
+
+
+def _suggestion_command(request, suggestion_id, call) -> dict:
+    access_suggestion(request, suggestion_id, "admin")
+    run_command(request, call)
+    return suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id))
+
+
+@router.post("/suggestions/{suggestion_id}/categorise", response={200: dict, **ERRORS})
+def categorise(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
+    return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.categorise_suggestion(
+        suggestion_id, actor(request), payload.text))
+
+
+@router.post("/suggestions/{suggestion_id}/adopt", response={200: dict, **ERRORS})
+def adopt(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
+    return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.adopt_suggestion(
+        suggestion_id, actor(request), payload.text))
+
+
+@router.post("/suggestions/{suggestion_id}/answer", response={200: dict, **ERRORS})
+def answer(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
+    return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.answer_suggestion(
+        suggestion_id, actor(request), payload.text))
+
+
+# ------------------------------------------------------------------ problems
+
+
+def problem_light(r: ProblemRow, on: date) -> str:
+    """blue: due within 7 days; yellow: behind (reopened); red: overdue; green: done."""
+    if r.status in ("completed", "verified"):
+        return "green"
+    if r.deadline:
+        left = (date.fromisoformat(r.deadline) - on).days
+        if left < 0:
+            return "red"
+        if r.reopened:
+            return "yellow"
+        if left <= figures.DUE_SOON_DAYS:
+            return "blue"
+    return "yellow" if r.reopened else "none"
+
+
+def problem_out(r: ProblemRow, on: date | None = None) -> dict:
+    on = on or figures.today(time_zone())
+    return _jsonable({
+        "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
+        "description": r.description, "category": r.category, "source": r.source,
+        "status": r.status, "rectification": r.rectification, "deadline": r.deadline,
+        "percent": r.percent, "reopened": r.reopened, "history": r.history,
+        "light": problem_light(r, on),
+        "days_left": None if not r.deadline else (date.fromisoformat(r.deadline) - on).days,
+        "recorded_at": r.recorded_at.isoformat(),
+    })
+
+
+def access_problem(request: HttpRequest, problem_id: UUID, *roles: str) -> ProblemRow:
+    row = ProblemRow.objects.filter(pk=problem_id).first()
+    if row is None or not principal(request).sees(row.path):
+        raise not_found("问题")
+    if roles and not principal(request).may(row.path, *roles):
+        raise forbidden()
+    return row
+
+
+@router.post("/problems", response={201: dict, **ERRORS})
+def record_problem(request: HttpRequest, payload: ProblemIn):
+    node = access_node(request, payload.tenant_id, *LOGGERS)
+    _unit_plan(request, node, payload.plan_id)
+    created: list[UUID] = []
+
+    def command(rt):
+        pid, nid = rt.campaigns.record_problem(
+            actor(request), node.id, payload.plan_id, description=payload.description,
+            category=payload.category, source=payload.source)
+        created.append(pid)
+        return nid
+
+    run_command(request, command)
+    return 201, problem_out(ProblemRow.objects.get(pk=created[0]))
+
+
+@router.get("/problems/{problem_id}", response={200: dict, **ERRORS})
+def read_problem(request: HttpRequest, problem_id: UUID):
+    return problem_out(access_problem(request, problem_id))
+
+
+@router.get("/tenants/{tenant_id}/problems", response={200: dict, **ERRORS})
+def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
+                  status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
+    node = access_node(request, tenant_id)
+    rows = ProblemRow.objects.filter(path__startswith=node.path)
+    if campaign_id:
+        rows = rows.filter(campaign_id=campaign_id)
+    if status:
+        rows = rows.filter(status=status)
+    on = figures.today(time_zone())
+    return _page(rows.order_by("deadline", "id"), limit, offset, lambda r: problem_out(r, on))
+
+
+def _problem_command(request, problem_id, call, *roles: str, above: bool = False) -> dict:
+    row = access_problem(request, problem_id, *(() if above else roles))
+    if above:
+        _above(request, row.path, *roles)
+    run_command(request, call)
+    return problem_out(ProblemRow.objects.get(pk=problem_id))
+
+
+@router.post("/problems/{problem_id}/rectification", response={200: dict, **ERRORS})
+def plan_rectification(request: HttpRequest, problem_id: UUID, payload: RectificationIn):
+    """Measures, 牵头领导 (lead leader), 责任单位 (responsible units), 整改时限 (deadline)."""
+    return _problem_command(request, problem_id, lambda rt: rt.campaigns.plan_rectification(
+        problem_id, actor(request), **payload.dict()), *LOGGERS)
+
+
+@router.post("/problems/{problem_id}/progress", response={200: dict, **ERRORS})
+def report_progress(request: HttpRequest, problem_id: UUID, payload: RectProgressIn):
+    _check_evidence(payload.evidence)
+    return _problem_command(request, problem_id, lambda rt: rt.campaigns.report_rectification_progress(
+        problem_id, actor(request), note=payload.note, percent=payload.percent,
+        evidence=payload.evidence), *LOGGERS)
+
+
+@router.post("/problems/{problem_id}/complete", response={200: dict, **ERRORS})
+def complete(request: HttpRequest, problem_id: UUID, payload: CompleteIn):
+    """Completion requires evidence (uploaded first)."""
+    _check_evidence(payload.evidence)
+    return _problem_command(request, problem_id, lambda rt: rt.campaigns.complete_rectification(
+        problem_id, actor(request), summary=payload.summary, evidence=payload.evidence), *LOGGERS)
+
+
+@router.post("/problems/{problem_id}/verify", response={200: dict, **ERRORS})
+def verify(request: HttpRequest, problem_id: UUID, payload: TextIn):
+    """The parent verifies a completed rectification (销号)."""
+    return _problem_command(request, problem_id, lambda rt: rt.campaigns.verify_rectification(
+        problem_id, actor(request), payload.text), "admin", "inspector", above=True)
+
+
+@router.post("/problems/{problem_id}/reopen", response={200: dict, **ERRORS})
+def reopen_problem(request: HttpRequest, problem_id: UUID, payload: ReasonIn):
+    return _problem_command(request, problem_id, lambda rt: rt.campaigns.reopen_problem(
+        problem_id, actor(request), payload.reason), "admin", "inspector", above=True)

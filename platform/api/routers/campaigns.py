@@ -1,0 +1,479 @@
+"""Campaigns and derived plans: author, publish, amend, derive, review, follow upstream.
+
+Plan edits take the version they were made against as ``If-Match: <version>`` or as
+``expected_version`` in the body (the header wins); a stale one answers 409
+``version_conflict``. Plans are read from their aggregate (always current); lists come from
+the ``PlanRow`` read model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from taolun.events.kernel import Conflict
+from taolun.platform.api.access import access_node, principal
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.errors import ApiError, forbidden, not_found
+from taolun.platform.api.schemas import (
+    AmendIn,
+    AssignIn,
+    CampaignIn,
+    CommentIn,
+    DeriveIn,
+    Error,
+    HeaderIn,
+    LeadingGroupIn,
+    PhaseIn,
+    PhasePatch,
+    PublishIn,
+    ReasonIn,
+    RequirementIn,
+    ReturnIn,
+    TaskIn,
+    TaskPatch,
+    TopicIn,
+    TopicPatch,
+    Versioned,
+)
+from taolun.projections.campaigns import _jsonable
+from taolun.projections.models import OrgNode, PlanRow
+
+router = Router(tags=["campaigns 活动方案"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def expected_version(request: HttpRequest, payload: Any = None) -> int | None:
+    raw = request.headers.get("If-Match")
+    if raw:
+        value = raw.strip().removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise ApiError(422, "invalid_if_match", "If-Match 必须是方案版本号", field="If-Match")
+        return int(value)
+    return getattr(payload, "expected_version", None)
+
+
+def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
+    """Your units' plans; and a released plan to the units below it (they derive from it)."""
+    who = principal(request)
+    if who.sees(row.path):
+        return True
+    return row.released_version > 0 and any(p.startswith(row.path) for p, _ in who.grants)
+
+
+def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
+    row = PlanRow.objects.filter(pk=plan_id).first()
+    if row is None or not plan_visible(request, row):
+        raise not_found("方案")
+    if roles and not principal(request).may(row.path, *roles):
+        raise forbidden()
+    return row
+
+
+def inside(node: OrgNode, unit_path: str, strictly: bool = True) -> bool:
+    return node.path.startswith(unit_path) and (not strictly or node.path != unit_path)
+
+
+def fields(payload: Any, *exclude: str) -> dict:
+    data = payload.dict(exclude_none=True)
+    for key in ("expected_version", *exclude):
+        data.pop(key, None)
+    return data
+
+
+def plan_out(plan) -> dict:
+    def items(section: str) -> list:
+        return list(plan.sections[section].values())
+
+    return _jsonable({
+        "id": plan.id, "kind": plan.kind, "tenant_id": plan.tenant_id,
+        "campaign_id": plan.root_id, "parent_id": plan.parent_id,
+        "parent_version": plan.parent_version, "status": plan.status,
+        "display_status": "upstream_changed" if plan.upstream else plan.status,
+        "version": plan.version, "released_version": plan.released_version,
+        "header": plan.header, "leading_group": plan.leading_group,
+        "topics": items("topics"), "phases": sorted(items("phases"), key=lambda p: (p["start"], p["end"])),
+        "tasks": items("tasks"), "requirements": items("requirements"),
+        "window": plan.window(), "publication": plan.publication,
+        "upstream": None if plan.upstream is None else {
+            "parent_version": plan.upstream["parent_version"], "diff": plan.upstream["diff"],
+            "conflicts": plan.conflicts(),
+        },
+        "return_reasons": plan.return_reasons, "submissions": plan.submissions,
+        "versions": [{"number": v["number"], "summary": v["summary"]} for v in plan.versions],
+    })
+
+
+def edit(request: HttpRequest, plan_id: UUID, command: Callable[[Any], Any], *roles: str) -> dict:
+    """Run a plan command as an admin of the plan's unit; answer the plan."""
+    access_plan(request, plan_id, *(roles or ("admin",)))
+
+    def run(rt):
+        result = command(rt)
+        return result[1] if isinstance(result, tuple) else result
+
+    run_command(request, run)
+    from taolun.platform.runtime import get_runtime
+
+    return plan_out(get_runtime().campaigns.get_plan(plan_id))
+
+
+def _camp(request):
+    from taolun.platform.runtime import get_runtime
+
+    return get_runtime().campaigns
+
+
+# ------------------------------------------------------------------ authoring
+
+
+@router.post("/campaigns", response={201: dict, **ERRORS})
+def author_campaign(request: HttpRequest, payload: CampaignIn):
+    """A bureau admin authors a campaign (a draft). Every later edit is an event."""
+    node = access_node(request, payload.tenant_id, "admin")
+    if node.kind != "bureau":
+        raise ApiError(422, "not_a_bureau", "只有教育局可以发起活动方案", field="tenant_id")
+    created: list[UUID] = []
+
+    def command(rt):
+        plan_id, nid = rt.campaigns.author_campaign(
+            actor(request), payload.tenant_id, payload.title, **fields(payload, "tenant_id", "title")
+        )
+        created.append(plan_id)
+        return nid
+
+    run_command(request, command)
+    return 201, plan_out(_camp(request).get_plan(created[0]))
+
+
+@router.get("/plans/{plan_id}", response={200: dict, **ERRORS})
+def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = None):
+    """The plan now, or as it stood at aggregate ``version``."""
+    access_plan(request, plan_id)
+    return plan_out(_camp(request).get_plan(plan_id, version))
+
+
+@router.get("/tenants/{tenant_id}/plans", response={200: dict, **ERRORS})
+def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
+               status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
+    """Plans of this unit and every unit below it."""
+    node = access_node(request, tenant_id)
+    rows = PlanRow.objects.filter(path__startswith=node.path)
+    if campaign_id:
+        rows = rows.filter(campaign_id=campaign_id)
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.order_by("path", "id")
+    return {"count": rows.count(), "items": [plan_row_out(r) for r in rows[offset:offset + limit]]}
+
+
+def plan_row_out(r: PlanRow) -> dict:
+    return _jsonable({
+        "id": r.id, "campaign_id": r.campaign_id, "parent_id": r.parent_id, "tenant_id": r.node_id,
+        "kind": r.kind, "title": r.title, "status": r.status,
+        "display_status": "upstream_changed" if r.upstream_version else r.status,
+        "version": r.version, "released_version": r.released_version,
+        "parent_version": r.parent_version, "upstream_version": r.upstream_version,
+        "conflicts": len(r.conflicts), "submissions": r.submissions,
+        "return_reasons": r.return_reasons, "updated_at": r.updated_at.isoformat(),
+    })
+
+
+@router.patch("/plans/{plan_id}", response={200: dict, **ERRORS})
+def revise_header(request: HttpRequest, plan_id: UUID, payload: HeaderIn):
+    """Title, slogan, theme, basis documents, guiding ideology, goals, principles …"""
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.revise_header(
+        plan_id, actor(request), expected_version=ev, **fields(payload)))
+
+
+@router.put("/plans/{plan_id}/leading-group", response={200: dict, **ERRORS})
+def set_leading_group(request: HttpRequest, plan_id: UUID, payload: LeadingGroupIn):
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.set_leading_group(
+        plan_id, actor(request), payload.leading_group, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/topics", response={201: dict, **ERRORS})
+def add_topic(request: HttpRequest, plan_id: UUID, payload: TopicIn):
+    ev = expected_version(request, payload)
+    return 201, edit(request, plan_id, lambda rt: rt.campaigns.add_topic(
+        plan_id, actor(request), expected_version=ev, **fields(payload)))
+
+
+@router.patch("/plans/{plan_id}/topics/{topic_id}", response={200: dict, **ERRORS})
+def revise_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: TopicPatch):
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.revise_topic(
+        plan_id, actor(request), topic_id, expected_version=ev, **fields(payload)))
+
+
+@router.delete("/plans/{plan_id}/topics/{topic_id}", response={200: dict, **ERRORS})
+def remove_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID):
+    ev = expected_version(request)
+    return edit(request, plan_id, lambda rt: rt.campaigns.remove_topic(
+        plan_id, actor(request), topic_id, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/topics/{topic_id}/decline", response={200: dict, **ERRORS})
+def decline_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: ReasonIn):
+    """Decline an inherited optional topic, with a reason (mandatory ones cannot be)."""
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.decline_topic(
+        plan_id, actor(request), topic_id, payload.reason, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/topics/{topic_id}/accept", response={200: dict, **ERRORS})
+def accept_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: Versioned):
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.accept_topic(
+        plan_id, actor(request), topic_id, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/phases", response={201: dict, **ERRORS})
+def add_phase(request: HttpRequest, plan_id: UUID, payload: PhaseIn):
+    ev = expected_version(request, payload)
+    return 201, edit(request, plan_id, lambda rt: rt.campaigns.add_phase(
+        plan_id, actor(request), expected_version=ev, **fields(payload)))
+
+
+@router.patch("/plans/{plan_id}/phases/{phase_id}", response={200: dict, **ERRORS})
+def revise_phase(request: HttpRequest, plan_id: UUID, phase_id: UUID, payload: PhasePatch):
+    """Rename a local phase, or move/narrow a phase (inherited ones inside the parent's window)."""
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.revise_phase(
+        plan_id, actor(request), phase_id, expected_version=ev, **fields(payload)))
+
+
+@router.delete("/plans/{plan_id}/phases/{phase_id}", response={200: dict, **ERRORS})
+def remove_phase(request: HttpRequest, plan_id: UUID, phase_id: UUID):
+    ev = expected_version(request)
+    return edit(request, plan_id, lambda rt: rt.campaigns.remove_phase(
+        plan_id, actor(request), phase_id, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/tasks", response={201: dict, **ERRORS})
+def add_task(request: HttpRequest, plan_id: UUID, payload: TaskIn):
+    ev = expected_version(request, payload)
+    return 201, edit(request, plan_id, lambda rt: rt.campaigns.add_task(
+        plan_id, actor(request), expected_version=ev, **fields(payload)))
+
+
+@router.patch("/plans/{plan_id}/tasks/{task_id}", response={200: dict, **ERRORS})
+def revise_task(request: HttpRequest, plan_id: UUID, task_id: UUID, payload: TaskPatch):
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.revise_task(
+        plan_id, actor(request), task_id, expected_version=ev, **fields(payload)))
+
+
+@router.delete("/plans/{plan_id}/tasks/{task_id}", response={200: dict, **ERRORS})
+def remove_task(request: HttpRequest, plan_id: UUID, task_id: UUID):
+    ev = expected_version(request)
+    return edit(request, plan_id, lambda rt: rt.campaigns.remove_task(
+        plan_id, actor(request), task_id, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/tasks/{task_id}/assignments", response={201: dict, **ERRORS})
+def assign_task(request: HttpRequest, plan_id: UUID, task_id: UUID, payload: AssignIn):
+    """Give a task to one of the unit's own branches or offices (inside its subtree)."""
+    row = access_plan(request, plan_id, "admin")
+    unit = OrgNode.objects.filter(pk=payload.unit_id, archived=False).first()
+    if unit is None or not inside(unit, row.path):
+        raise ApiError(422, "unit_outside_subtree", "只能把任务分配给本单位下属的支部或科室",
+                       field="unit_id", unit_id=str(payload.unit_id))
+    ev = expected_version(request, payload)
+    return 201, edit(request, plan_id, lambda rt: rt.campaigns.assign_task(
+        plan_id, actor(request), task_id, expected_version=ev, **fields(payload)))
+
+
+@router.delete("/plans/{plan_id}/tasks/{task_id}/assignments/{unit_id}", response={200: dict, **ERRORS})
+def unassign_task(request: HttpRequest, plan_id: UUID, task_id: UUID, unit_id: UUID):
+    ev = expected_version(request)
+    return edit(request, plan_id, lambda rt: rt.campaigns.unassign_task(
+        plan_id, actor(request), task_id, unit_id=unit_id, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/requirements", response={201: dict, **ERRORS})
+def add_requirement(request: HttpRequest, plan_id: UUID, payload: RequirementIn):
+    """A machine-checkable rule, e.g. 集中学习不少于3天 = kind 专题学习, metric days, minimum 3."""
+    ev = expected_version(request, payload)
+    return 201, edit(request, plan_id, lambda rt: rt.campaigns.add_requirement(
+        plan_id, actor(request), expected_version=ev, **fields(payload)))
+
+
+@router.delete("/plans/{plan_id}/requirements/{requirement_id}", response={200: dict, **ERRORS})
+def remove_requirement(request: HttpRequest, plan_id: UUID, requirement_id: UUID):
+    ev = expected_version(request)
+    return edit(request, plan_id, lambda rt: rt.campaigns.remove_requirement(
+        plan_id, actor(request), requirement_id, expected_version=ev))
+
+
+# ------------------------------------------------------------------ lifecycle
+
+
+@router.post("/plans/{plan_id}/publish", response={200: dict, **ERRORS})
+def publish(request: HttpRequest, plan_id: UUID, payload: PublishIn):
+    """To the whole subtree (no ``unit_ids``) or to chosen units below, with a deadline to derive."""
+    row = access_plan(request, plan_id, "admin")
+    for unit_id in payload.unit_ids or []:
+        unit = OrgNode.objects.filter(pk=unit_id).first()
+        if unit is None or not inside(unit, row.path):
+            raise ApiError(422, "unit_outside_subtree", "只能下发到本单位的下级单位",
+                           field="unit_ids", unit_id=str(unit_id))
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.publish(
+        plan_id, actor(request), unit_ids=payload.unit_ids, derive_deadline=payload.derive_deadline,
+        expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/reopen", response={200: dict, **ERRORS})
+def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
+    """Open a published campaign for amendment (or an approved plan for revision)."""
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.reopen(
+        plan_id, actor(request), payload.reason, expected_version=ev))
+
+
+@router.post("/plans/{plan_id}/amend", response={200: dict, **ERRORS})
+def publish_amendment(request: HttpRequest, plan_id: UUID, payload: AmendIn):
+    """Release the amended campaign as the next version, with a change summary. Every
+    derived plan is marked "upstream changed" (here, and by the outbox policy as a net)."""
+    ev = expected_version(request, payload)
+    out = edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
+        plan_id, actor(request), payload.summary, expected_version=ev))
+    notify_children(request, plan_id, out["released_version"])
+    return _camp_out(plan_id)
+
+
+def notify_children(request: HttpRequest, plan_id: UUID, version: int) -> None:
+    children = list(PlanRow.objects.filter(parent_id=plan_id).values_list("id", flat=True))
+
+    def command(rt):
+        last = 0
+        for child in children:
+            for attempt in range(3):  # the outbox actor may be marking the same child
+                try:
+                    last = max(last, rt.campaigns.mark_upstream_changed(child, version, actor=None) or 0)
+                    break
+                except Conflict:
+                    if attempt == 2:
+                        raise
+        return last
+
+    if children:
+        run_command(request, command)
+
+
+def _camp_out(plan_id: UUID) -> dict:
+    from taolun.platform.runtime import get_runtime
+
+    return plan_out(get_runtime().campaigns.get_plan(plan_id))
+
+
+@router.post("/plans/{plan_id}/derive", response={201: dict, **ERRORS})
+def derive(request: HttpRequest, plan_id: UUID, payload: DeriveIn):
+    """A district bureau or school admin derives its own plan from a released parent plan."""
+    parent = access_plan(request, plan_id)
+    node = access_node(request, payload.tenant_id, "admin")
+    if not inside(node, parent.path):
+        raise ApiError(422, "unit_outside_subtree", "只能为上级方案所属单位的下级单位制定实施方案",
+                       field="tenant_id")
+    if PlanRow.objects.filter(campaign_id=parent.campaign_id, node_id=node.id).exists():
+        raise ApiError(409, "plan_exists", "本单位已有该活动的实施方案", field="tenant_id")
+    created: list[UUID] = []
+
+    def command(rt):
+        child, nid = rt.campaigns.derive_plan(plan_id, actor(request), node.id, payload.title)
+        created.append(child)
+        return nid
+
+    run_command(request, command)
+    return 201, _camp_out(created[0])
+
+
+@router.post("/plans/{plan_id}/submit", response={200: dict, **ERRORS})
+def submit(request: HttpRequest, plan_id: UUID, payload: Versioned):
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.submit(plan_id, actor(request), expected_version=ev))
+
+
+def _as_parent_admin(request: HttpRequest, plan_id: UUID) -> None:
+    row = access_plan(request, plan_id)
+    parent = PlanRow.objects.filter(pk=row.parent_id).first()
+    if parent is None or not principal(request).may(parent.path, "admin"):
+        raise forbidden("只有上级单位的管理员可以审核实施方案")
+
+
+@router.post("/plans/{plan_id}/approve", response={200: dict, **ERRORS})
+def approve(request: HttpRequest, plan_id: UUID, payload: CommentIn):
+    """The parent unit's admin approves a submitted plan (releasing a version)."""
+    _as_parent_admin(request, plan_id)
+    ev = expected_version(request, payload)
+    out = edit(request, plan_id, lambda rt: rt.campaigns.approve(
+        plan_id, actor(request), payload.comment, expected_version=ev), "admin", "viewer",
+        "auditor", "inspector", "secretary")
+    if out["released_version"] > 1:
+        notify_children(request, plan_id, out["released_version"])
+    return out
+
+
+@router.post("/plans/{plan_id}/return", response={200: dict, **ERRORS})
+def return_plan(request: HttpRequest, plan_id: UUID, payload: ReturnIn):
+    """The parent unit's admin returns a submitted plan with reasons."""
+    _as_parent_admin(request, plan_id)
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.return_plan(
+        plan_id, actor(request), payload.reasons, expected_version=ev), "admin", "viewer",
+        "auditor", "inspector", "secretary")
+
+
+@router.get("/plans/{plan_id}/upstream", response={200: dict, **ERRORS})
+def upstream(request: HttpRequest, plan_id: UUID):
+    """The pending upstream change: the structured diff and what blocks the rebase."""
+    access_plan(request, plan_id)
+    plan = _camp(request).get_plan(plan_id)
+    if plan.upstream is None:
+        return {"pending": False, "parent_version": plan.parent_version, "diff": None, "conflicts": []}
+    return _jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
+                      "based_on": plan.parent_version, "diff": plan.upstream["diff"],
+                      "conflicts": plan.conflicts()})
+
+
+@router.post("/plans/{plan_id}/rebase", response={200: dict, **ERRORS})
+def rebase(request: HttpRequest, plan_id: UUID, payload: Versioned):
+    """Take the pending upstream change; 422 ``rebase_conflicts`` while conflicts remain."""
+    ev = expected_version(request, payload)
+    return edit(request, plan_id, lambda rt: rt.campaigns.rebase(plan_id, actor(request), expected_version=ev))
+
+
+@router.get("/plans/{plan_id}/children", response={200: dict, **ERRORS})
+def children(request: HttpRequest, plan_id: UUID):
+    """Who derived from this plan, and who has (not) taken its latest release."""
+    row = access_plan(request, plan_id)
+    if not principal(request).sees(row.path):
+        raise not_found("方案")
+    names = {}
+    kids = list(PlanRow.objects.filter(parent_id=plan_id).order_by("path"))
+    for n in OrgNode.objects.filter(pk__in=[k.node_id for k in kids]).values("id", "name"):
+        names[n["id"]] = n["name"]
+    items = []
+    for k in kids:
+        items.append({**plan_row_out(k), "tenant_name": names.get(k.node_id, ""),
+                      "taken_latest": k.parent_version == row.released_version and not k.upstream_version})
+    return {"released_version": row.released_version, "count": len(items),
+            "taken": sum(1 for i in items if i["taken_latest"]),
+            "not_taken": [i["tenant_name"] for i in items if not i["taken_latest"]], "items": items}
+
+
+@router.get("/plans/{plan_id}/diff", response={200: dict, **ERRORS})
+def version_diff(request: HttpRequest, plan_id: UUID, old: int, new: int):
+    """The structured diff between two released versions."""
+    access_plan(request, plan_id)
+    return _jsonable(_camp(request).version_diff(plan_id, old, new))
