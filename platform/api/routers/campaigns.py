@@ -61,11 +61,13 @@ def expected_version(request: HttpRequest, payload: Any = None) -> int | None:
 
 
 def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
-    """Your units' plans; and a released plan to the units below it (they derive from it)."""
+    """Your units' plans; a released plan to the units below it (they derive from it); a
+    unit's derived plan to its branches and offices (they work under it)."""
     who = principal(request)
     if who.sees(row.path):
         return True
-    return row.released_version > 0 and any(p.startswith(row.path) for p, _ in who.grants)
+    below = (row.released_version > 0 or row.kind == "derived")
+    return below and any(p.startswith(row.path) for p, _ in who.grants)
 
 
 def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
