@@ -72,6 +72,12 @@ class TaolunApplication(Application):
     name = "Taolun"
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {}
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The library names an application after its class, which on PostgreSQL means a
+        # table (and a notification log) per context. Every context keeps the one name.
+        super().__init_subclass__(**kwargs)
+        cls.name = TaolunApplication.name
+
     def get_aggregate(self, cls: type[A], aggregate_id: UUID, code: str, message: str) -> A:
         """The aggregate of type ``cls``; a missing one and one of another type alike are
         NotFound (an id from one context never resolves in another)."""

@@ -45,12 +45,6 @@ A = TypeVar("A", bound=Aggregate)
 
 
 class Campaigns(TaolunApplication):
-    # The library's ``Application.__init_subclass__`` names every subclass after itself, and
-    # on PostgreSQL the stored-event table is named after the application. Share the
-    # tenancy context's table so the notification log stays one global order (SQLite uses
-    # one table whatever the name).
-    name = "Tenancy"
-
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
         Plan: 50,
         Activity: 20,

@@ -61,3 +61,10 @@ def test_new_events_are_written_in_the_new_shape():
     stored = app.recorder.select_events(unit.id)[0]
     state = app.mapper.transcoder.decode(stored.state)
     assert state["class_version"] == 2 and "name" not in state
+
+
+def test_every_bounded_context_writes_to_one_notification_log():
+    from taolun.events.campaigns.application import Campaigns
+    from taolun.tenants.application import Tenancy
+
+    assert Tenancy.name == Campaigns.name == TaolunApplication.name
