@@ -1,0 +1,55 @@
+"""The pages in a real browser (Debian's Chromium driven by Playwright)."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.unit.plan_import.conftest import find_seeds_dir
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    assert CHROMIUM, "Chromium is required for the browser tests: apt-get install chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def test_the_landing_page_shows_the_tree_with_its_counts(page, server, org):
+    page.goto(server.url + "/")
+    expect(page.get_by_role("heading", name="扬州市教育局").first).to_be_visible()
+    expect(page.get_by_text("广陵区教育局").first).to_be_visible()
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("link", name="Import a plan")).to_be_visible()
+
+
+def test_importing_a_seed_plan_in_the_page_shows_its_phases_and_dates(page, server, tmp_path):
+    seed = find_seeds_dir() / "yiyang-technical-school-plan.txt"
+    page.goto(server.url + "/import")
+    page.set_input_files("#file", str(seed))
+    page.get_by_role("button", name="解析").click()
+    expect(page.get_by_role("heading", name=re.compile("阶段（4）"))).to_be_visible()
+    expect(page.get_by_text("2019-03-01 至 2019-05-31")).to_be_visible()
+    expect(page.get_by_text("益高技党〔2019〕8号")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
+    assert (tmp_path / "import.png").stat().st_size > 10_000
+
+
+def test_a_refused_file_is_explained_on_the_page(page, server, tmp_path):
+    binary = tmp_path / "photo.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    page.goto(server.url + "/import")
+    page.set_input_files("#file", str(binary))
+    page.get_by_role("button", name="解析").click()
+    expect(page.get_by_role("alert")).to_contain_text("not_a_document")
