@@ -105,6 +105,8 @@ def cmd_operator(args) -> int:
 def cmd_project(args) -> int:
     from taolun.platform.runtime import get_runtime
 
+    if not split_process_broker_ok("project"):
+        return 2
     migrate()
     runtime = get_runtime()
     runtime.start_projections()
@@ -115,9 +117,27 @@ def cmd_project(args) -> int:
     return 0
 
 
+def split_process_broker_ok(command: str) -> bool:
+    """memory:// lives inside one process: a separate worker or dispatcher would never
+    see its messages."""
+    from django.conf import settings
+
+    if settings.CONFIG.broker_url.startswith("memory://"):
+        print(
+            f"error: `taolun {command}` needs a shared broker; TAOLUN_BROKER_URL is memory:// "
+            "(in-process). Use `taolun serve` (all-in-one) or set TAOLUN_BROKER_URL to "
+            "redis://… or amqp://…",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
 def cmd_worker(args) -> int:
     from taolun.platform.runtime import get_runtime
 
+    if not split_process_broker_ok("worker"):
+        return 2
     runtime = get_runtime()
     runtime.start_worker(threads=args.threads)
     print(f"worker running on {runtime.config.broker_url.split('://')[0]}", file=sys.stderr, flush=True)
@@ -129,6 +149,8 @@ def cmd_worker(args) -> int:
 def cmd_scheduler(args) -> int:
     from taolun.platform.runtime import get_runtime
 
+    if not split_process_broker_ok("scheduler"):
+        return 2
     runtime = get_runtime()
     runtime.start_scheduler()
     print("scheduler running", file=sys.stderr, flush=True)
