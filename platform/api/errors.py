@@ -13,9 +13,13 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.details = status, code, message, details
 
 
-def error_response(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+def error_response(
+    status: int, code: str, message: str, details: Any = None, request=None
+) -> JsonResponse:
+    from taolun.platform.api.english import localise
+
     return JsonResponse(
-        {"code": code, "message": message, "details": details or {}},
+        {"code": code, "message": localise(request, code, message), "details": details or {}},
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
@@ -37,13 +41,13 @@ def install_handlers(api) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        return error_response(exc.status, exc.code, exc.message, exc.details, request)
 
     @api.exception_handler(DomainError)
     def _domain_error(request, exc: DomainError):
         if exc.status == 404:  # the domain's "not found" says no more than the API's
-            return error_response(404, "not_found", exc.message)
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+            return error_response(404, "not_found", exc.message, request=request)
+        return error_response(exc.status, exc.code, exc.message, exc.details, request)
 
     @api.exception_handler(ValidationError)
     def _validation(request, exc: ValidationError):
@@ -56,17 +60,17 @@ def install_handlers(api) -> None:
             }
             for e in exc.errors
         ]
-        return error_response(422, "invalid_input", "请求参数有误", {"errors": errors})
+        return error_response(422, "invalid_input", "请求参数有误", {"errors": errors}, request)
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):
-        return error_response(401, "unauthenticated", "缺少有效的访问令牌，或令牌已过期/被吊销")
+        return error_response(401, "unauthenticated", "缺少有效的访问令牌，或令牌已过期/被吊销", request=request)
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
         codes = {400: "bad_request", 404: "not_found", 429: "throttled", 413: "too_large"}
         status = exc.status_code
         if status == 400 and str(exc).startswith("Cannot parse request body"):
-            return error_response(400, "malformed_json", "请求体不是合法的 JSON")
+            return error_response(400, "malformed_json", "请求体不是合法的 JSON", request=request)
         message = "请求过于频繁，请稍后再试" if status == 429 else str(exc)
-        return error_response(status, codes.get(status, "error"), message)
+        return error_response(status, codes.get(status, "error"), message, request=request)

@@ -38,26 +38,26 @@ class ApiErrorsMiddleware:
             length = 0
         limit = body_limit(request)
         if length > limit:
-            return error_response(413, "too_large", "请求体过大", {"limit_bytes": limit})
+            return error_response(413, "too_large", "请求体过大", {"limit_bytes": limit}, request=request)
         try:
             response = self.get_response(request)
         except RequestDataTooBig:
-            return error_response(413, "too_large", "请求体过大", {"limit_bytes": limit})
+            return error_response(413, "too_large", "请求体过大", {"limit_bytes": limit}, request=request)
         notification_id = getattr(request, "taolun_notification_id", None)
         if notification_id is not None:
             response["X-Taolun-Notification-Id"] = str(notification_id)
             if not getattr(request, "taolun_caught_up", True):
                 response["X-Taolun-Projection-Lag"] = "true"
         if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
-            return error_response(404, "not_found", "接口不存在")
+            return error_response(404, "not_found", "接口不存在", request=request)
         if response.status_code == 405 and not response.content:
-            return error_response(405, "method_not_allowed", "不支持该请求方法")
+            return error_response(405, "method_not_allowed", "不支持该请求方法", request=request)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if request.path.startswith(API_PREFIX):
             log.exception("unhandled error on %s %s", request.method, request.path)
-            return error_response(500, "internal_error", "服务器内部错误")
+            return error_response(500, "internal_error", "服务器内部错误", request=request)
         return None
 
 
@@ -76,7 +76,7 @@ class IdempotencyMiddleware:
         if len(key) > 200:
             return error_response(
                 422, "invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符",
-                {"field": "Idempotency-Key"},
+                {"field": "Idempotency-Key"}, request=request,
             )
         scope = hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest()
         fingerprint = hashlib.sha256(
@@ -90,14 +90,14 @@ class IdempotencyMiddleware:
         except IntegrityError:
             earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
             if earlier is None:  # purged in between: treat as new next time
-                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试")
+                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试", request=request)
             if earlier.fingerprint != fingerprint:
                 return error_response(
                     422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求",
-                    {"field": "Idempotency-Key"},
+                    {"field": "Idempotency-Key"}, request=request,
                 )
             if earlier.status is None:
-                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试")
+                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试", request=request)
             replay = HttpResponse(bytes(earlier.body), status=earlier.status, content_type=earlier.content_type)
             replay["Idempotent-Replayed"] = "true"
             return replay

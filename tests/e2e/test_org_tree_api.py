@@ -197,3 +197,13 @@ def test_the_api_docs_are_served_without_any_cdn(anon):
     assert anon.get("/static/ninja/swagger-ui-bundle.js").status == 200
     schema = anon.get("/api/v1/openapi.json").body
     assert "/api/v1/tenants" in schema["paths"]
+
+
+def test_errors_speak_english_when_asked(anon, ops):
+    chinese = anon.get("/api/v1/tenants")
+    english = anon.get("/api/v1/tenants", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert chinese.code == english.code == "unauthenticated"
+    assert "令牌" in chinese.body["message"]
+    assert english.body["message"].startswith("A valid API token")
+    malformed = ops.post("/api/v1/tenants", raw=b"{", headers={"Accept-Language": "en"})
+    assert malformed.body["message"] == "The request body is not valid JSON."
