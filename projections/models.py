@@ -203,3 +203,34 @@ class ProgressRow(models.Model):
             models.Index(fields=["campaign_id", "path"]),
             models.Index(fields=["campaign_id", "light", "path"]),
         ]
+
+
+class CampaignUnit(models.Model):
+    """The campaign projection's own copy of the organisation tree (id, parent, path, kind,
+    name, archived), kept from the tenant events it reads. The campaign read models must not
+    read ``OrgNode``: the org projection may be ahead of (the rest of the batch) or behind
+    (a rebuild of "campaigns" alone reads the final tree) the event being applied."""
+
+    id = models.UUIDField(primary_key=True)
+    parent_id = models.UUIDField(null=True)
+    path = models.CharField(max_length=1024, db_index=True)
+    depth = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16)
+    name = models.CharField(max_length=200)
+    archived = models.BooleanField(default=False)
+
+
+class EvidenceRef(models.Model):
+    """An evidence blob referenced by an activity or a problem (now or in its history),
+    with the owner's path: who may download a blob is whoever sees one of its referrers."""
+
+    sha256 = models.CharField(max_length=64)
+    object_id = models.UUIDField()
+    object_kind = models.CharField(max_length=16)  # activity | problem
+    path = models.CharField(max_length=1024, db_index=True)
+    filename = models.CharField(max_length=255, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sha256", "object_id"], name="evidence_ref_once")
+        ]

@@ -49,6 +49,18 @@ def combine(a: Mapping[str, Any], b: Mapping[str, Any], sign: int = 1) -> dict[s
     return out
 
 
+def add_into(target: dict[str, Any], delta: Mapping[str, Any], sign: int = 1) -> dict[str, Any]:
+    """``target += sign * delta`` in place (zeros kept, keys unsorted: an accumulator;
+    :func:`combine` it into a stored figure)."""
+    for k in COUNTERS:
+        target[k] = target.get(k, 0) + sign * delta.get(k, 0)
+    for k in HISTOGRAMS:
+        into = target.setdefault(k, {})
+        for key, n in (delta.get(k) or {}).items():
+            into[key] = into.get(key, 0) + sign * n
+    return target
+
+
 def is_zero(figures: Mapping[str, Any]) -> bool:
     return not any(figures.get(k) for k in COUNTERS) and not any(figures.get(k) for k in HISTOGRAMS)
 
