@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from taolun.events.kernel import DomainError
 
@@ -81,6 +82,21 @@ class BlobStore:
 
     def exists(self, sha256: str) -> bool:
         return len(sha256) == 64 and self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> tuple[BinaryIO, int, str] | None:
+        """The stored blob (an open binary file, its size, its content type by magic bytes),
+        or ``None`` when there is none at that address."""
+        sha = sha256.lower()
+        if len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha):
+            return None
+        path = self.path(sha)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:
+            return None
+        kind = sniff(handle.read(16), path)
+        handle.seek(0)
+        return handle, path.stat().st_size, CONTENT_TYPES.get(kind or "", "application/octet-stream")
 
     def put(self, chunks: Iterable[bytes], filename: str) -> Blob:
         """Store a stream; 413 ``evidence_too_large`` / 415 ``unsupported_evidence_type``

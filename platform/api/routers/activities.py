@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
@@ -29,7 +29,14 @@ from taolun.platform.api.schemas import (
 )
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import _jsonable, time_zone
-from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, SuggestionRow
+from taolun.projections.models import (
+    ActivityRow,
+    EvidenceRef,
+    OrgNode,
+    PlanRow,
+    ProblemRow,
+    SuggestionRow,
+)
 
 router = Router(tags=["activities 活动、建议、问题整改"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
@@ -74,6 +81,26 @@ def upload_evidence(request: HttpRequest, tenant_id: UUID, file: File[UploadedFi
     access_node(request, tenant_id, *LOGGERS)
     blob = blob_store().put(file.chunks(), file.name or "")
     return 201, blob.ref()
+
+
+@router.get("/evidence/{sha256}", response={200: None, **ERRORS})
+def download_evidence(request: HttpRequest, sha256: str):
+    """Download an evidence file, streamed with its content type (by its magic bytes).
+    Only to callers who can see an activity or a problem that references it (now or in its
+    history); anything else answers 404, like a missing file."""
+    who = principal(request)
+    refs = EvidenceRef.objects.filter(sha256=sha256.lower()).values_list("path", "filename")
+    filename = next((name for path, name in refs if who.sees(path)), None)
+    opened = blob_store().open(sha256) if filename is not None else None
+    if opened is None:
+        raise not_found("佐证材料")
+    handle, size, content_type = opened
+    response = FileResponse(handle, content_type=content_type, as_attachment=True,
+                            filename=filename or sha256.lower())
+    response["Content-Length"] = str(size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # ------------------------------------------------------------------ activities
