@@ -1,11 +1,17 @@
-"""The directory read model: the organisation tree, users, grants and tokens."""
+"""The directory read model: the organisation tree, users, grants and tokens.
+
+Set-based: within a batch, registered nodes are buffered and written with one bulk insert,
+and the subtree counts and child counts of the nodes above them change with one UPDATE
+per distinct change (a single registration: one UPDATE for all its ancestors). Any other
+event first flushes what is buffered, so it sees the rows as they stand.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import F, Value
+from django.db.models import Case, F, Func, JSONField, Value, When
 from django.db.models.functions import Concat, Substr
 from eventsourcing.persistence import Notification
 
@@ -23,6 +29,38 @@ def node_path(parent: OrgNode | None, node_id: Any) -> str:
     return (parent.path if parent else "") + node_id.hex + "/"
 
 
+def add_counts(counts: dict[str, int], delta: dict[str, int]) -> dict[str, int]:
+    """``counts`` + ``delta``, zero entries dropped, keys sorted (as the JSON stores them)."""
+    total = Counter(counts)
+    for kind, n in delta.items():
+        total[kind] += n
+    return {k: v for k, v in sorted(total.items()) if v}
+
+
+class AddCounts(Func):
+    """SQL for ``subtree_counts`` + ``delta`` (zero entries dropped) on the row itself."""
+
+    output_field = JSONField()
+
+    def __init__(self, delta: dict[str, int]) -> None:
+        super().__init__()
+        self.delta = sorted(delta.items())
+
+    def as_sql(self, compiler, connection, **extra):
+        pairs, params = [], []
+        if connection.vendor == "postgresql":
+            for kind, n in self.delta:
+                pairs.append("%s::text, NULLIF(COALESCE((subtree_counts->>%s)::int, 0) + %s::int, 0)")
+                params += [kind, kind, n]
+            sql = f"jsonb_strip_nulls(subtree_counts || jsonb_build_object({', '.join(pairs)}))"
+        else:  # SQLite: a JSON merge patch drops the keys set to null
+            for kind, n in self.delta:
+                pairs.append("%s, NULLIF(COALESCE(json_extract(subtree_counts, %s), 0) + %s, 0)")
+                params += [kind, f'$."{kind}"', n]
+            sql = f"json_patch(subtree_counts, json_object({', '.join(pairs)}))"
+        return sql, params
+
+
 class OrgTreeProjection(Projection):
     name = "org"
     topics = topics_of(
@@ -31,27 +69,111 @@ class OrgTreeProjection(Projection):
         User.TokenRevoked,
     )
 
+    def __init__(self) -> None:
+        self._in_batch = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pending: dict[str, OrgNode] = {}  # hex id -> node registered in this batch
+        self._paths: dict[str, str] = {}  # hex id -> path of stored nodes read this batch
+        self._deltas: dict[str, Counter] = defaultdict(Counter)  # stored ancestors' counts
+        self._children: Counter = Counter()  # stored parents' child_count changes
+
+    # -- batch hooks (see Projection) ----------------------------------------------------
+
+    def begin_batch(self) -> None:
+        self._reset()
+        self._in_batch = True
+
+    def end_batch(self) -> None:
+        try:
+            self._flush()
+        finally:
+            self._in_batch = False
+
     def apply(self, event: Any, notification: Notification) -> None:
         handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"))
+        if not isinstance(event, Tenant.Registered):
+            self._flush()  # everything else reads and writes the stored rows
         handler(event)
+        if not self._in_batch:  # driven without the batch hooks: write through
+            self._flush()
+            self._paths.clear()
 
     def clear(self) -> None:
+        self._reset()
         for model in (ApiToken, Grant, UserAccount, OrgNode):
             model.objects.all().delete()
+
+    def _flush(self) -> None:
+        """Write the buffered nodes (one bulk insert) and count changes (one UPDATE each)."""
+        if self._pending:
+            OrgNode.objects.bulk_create(self._pending.values(), batch_size=500)
+            self._paths.update((k, n.path) for k, n in self._pending.items())
+            self._pending = {}
+        if self._deltas or self._children:
+            self._update_counts(self._deltas, self._children)
+            self._deltas, self._children = defaultdict(Counter), Counter()
+
+    @staticmethod
+    def _update_counts(deltas: dict[str, Counter], children: Counter) -> None:
+        """Add ``deltas`` (node -> kind -> n) to subtree counts and ``children`` to child
+        counts: one UPDATE per distinct delta, the child counts folded into it."""
+        groups: dict[tuple, list[str]] = defaultdict(list)
+        for node, delta in deltas.items():
+            groups[tuple(sorted((k, n) for k, n in delta.items() if n))].append(node)
+        for node in children:
+            if node not in deltas:
+                groups[()].append(node)
+        for delta, nodes in groups.items():
+            fields: dict[str, Any] = {}
+            if delta:
+                fields["subtree_counts"] = AddCounts(dict(delta))
+            changed = [(n, children[n]) for n in nodes if children[n]]
+            if changed:
+                fields["child_count"] = F("child_count") + Case(
+                    *[When(pk=n, then=Value(d)) for n, d in changed], default=Value(0)
+                )
+            if fields:
+                OrgNode.objects.filter(pk__in=nodes).update(**fields)
+
+    def _path_of(self, node_id: Any) -> str:
+        """The path of a node, buffered or stored (DoesNotExist if neither)."""
+        key = node_id.hex
+        if key in self._pending:
+            return self._pending[key].path
+        if key not in self._paths:
+            self._paths[key] = OrgNode.objects.values_list("path", flat=True).get(pk=node_id)
+        return self._paths[key]
+
+    def _count(self, path: str, kinds: dict[str, int], sign: int, child_of: str | None) -> None:
+        """Add (or take) ``kinds`` to every ancestor of ``path``; the parent ``child_of``
+        gains (or loses) one child. Buffered nodes change in memory, stored ones later."""
+        for ancestor in ancestor_ids(path):
+            pending = self._pending.get(ancestor)
+            if pending is not None:
+                pending.subtree_counts = add_counts(
+                    pending.subtree_counts, {k: sign * n for k, n in kinds.items()}
+                )
+                if ancestor == child_of:
+                    pending.child_count += sign
+            else:
+                for kind, n in kinds.items():
+                    self._deltas[ancestor][kind] += sign * n
+                if ancestor == child_of:
+                    self._children[ancestor] += sign
 
     # -- tenants -------------------------------------------------------------------------
 
     def on_Tenant_Registered(self, e: Tenant.Registered) -> None:
-        parent = OrgNode.objects.get(pk=e.parent_id) if e.parent_id else None
-        path = node_path(parent, e.originator_id)
-        OrgNode.objects.create(
-            id=e.originator_id, parent=parent, path=path, depth=path.count("/") - 1,
+        path = (self._path_of(e.parent_id) if e.parent_id else "") + e.originator_id.hex + "/"
+        self._pending[e.originator_id.hex] = OrgNode(
+            id=e.originator_id, parent_id=e.parent_id, path=path, depth=path.count("/") - 1,
             kind=e.kind, code=e.code, name=e.name, created_at=e.timestamp,
-            updated_at=e.timestamp, version=e.originator_version,
+            updated_at=e.timestamp, version=e.originator_version, child_count=0,
+            subtree_counts={}, counters={},
         )
-        self._count(path, Counter({e.kind: 1}), +1)
-        if parent is not None:
-            OrgNode.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
+        self._count(path, {e.kind: 1}, +1, e.parent_id.hex if e.parent_id else None)
 
     def on_Tenant_Renamed(self, e: Tenant.Renamed) -> None:
         OrgNode.objects.filter(pk=e.originator_id).update(
@@ -61,9 +183,11 @@ class OrgTreeProjection(Projection):
     def on_Tenant_Moved(self, e: Tenant.Moved) -> None:
         node = OrgNode.objects.get(pk=e.originator_id)
         new_parent = OrgNode.objects.get(pk=e.new_parent_id)
-        moving = Counter(node.subtree_counts) + Counter({node.kind: 1})
-        self._count(node.path, moving, -1)
+        moving = add_counts(node.subtree_counts, {node.kind: 1})
         old_prefix, new_prefix = node.path, node_path(new_parent, node.id)
+        self._count(old_prefix, moving, -1, e.old_parent_id.hex)
+        self._count(new_prefix, moving, +1, e.new_parent_id.hex)
+        self._flush()
         shift = new_prefix.count("/") - old_prefix.count("/")
         relocated = Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1))
         OrgNode.objects.filter(path__startswith=old_prefix).update(
@@ -73,33 +197,19 @@ class OrgTreeProjection(Projection):
         UserAccount.objects.filter(home_path__startswith=old_prefix).update(
             home_path=Concat(Value(new_prefix), Substr("home_path", len(old_prefix) + 1))
         )
-        OrgNode.objects.filter(pk=e.old_parent_id).update(child_count=F("child_count") - 1)
-        OrgNode.objects.filter(pk=e.new_parent_id).update(child_count=F("child_count") + 1)
         OrgNode.objects.filter(pk=node.pk).update(
             parent=new_parent, updated_at=e.timestamp, version=e.originator_version
         )
-        self._count(new_prefix, moving, +1)
+        self._paths.clear()  # the subtree's paths changed
 
     def on_Tenant_Archived(self, e: Tenant.Archived) -> None:
         # Archives arrive bottom-up, so each node takes only itself out of the counts.
         node = OrgNode.objects.get(pk=e.originator_id)
-        self._count(node.path, Counter({node.kind: 1}), -1)
-        if node.parent_id:
-            OrgNode.objects.filter(pk=node.parent_id).update(child_count=F("child_count") - 1)
+        self._count(node.path, {node.kind: 1}, -1, node.parent_id.hex if node.parent_id else None)
+        self._flush()
         OrgNode.objects.filter(pk=node.pk).update(
             archived=True, updated_at=e.timestamp, version=e.originator_version
         )
-
-    @staticmethod
-    def _count(path: str, kinds: Counter, sign: int) -> None:
-        """Add (or take) ``kinds`` to the subtree counts of every ancestor of ``path``."""
-        ancestors = OrgNode.objects.filter(pk__in=ancestor_ids(path))
-        for ancestor in ancestors:
-            counts = Counter(ancestor.subtree_counts)
-            for kind, n in kinds.items():
-                counts[kind] += sign * n
-            ancestor.subtree_counts = {k: v for k, v in sorted(counts.items()) if v}
-            ancestor.save(update_fields=["subtree_counts"])
 
     # -- users ---------------------------------------------------------------------------
 

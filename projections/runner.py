@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from taolun.projections.models import ProjectionPosition
@@ -24,7 +25,24 @@ log = logging.getLogger("taolun.projections")
 
 
 class Projection(ABC):
-    """A read model kept up to date from the event log."""
+    """A read model kept up to date from the event log.
+
+    Optional batch hooks (duck-typed; a projection without them works unchanged):
+
+    ``begin_batch()``
+        Called once per batch in which this projection receives at least one event,
+        before its first ``apply``, inside the runner's transaction. It must reset any
+        state buffered by an earlier batch (that batch may have failed and rolled back).
+    ``end_batch()``
+        Called after this projection's last ``apply`` of the batch, still inside the same
+        transaction and before the positions are written: the place to flush set-based
+        writes (bulk inserts, one UPDATE for many rows). An exception here rolls back the
+        whole batch, every projection's rows and positions alike, so nothing moves.
+
+    Within one batch the projections run one after the other in the runner's order, each
+    over all of its events: a projection's ``end_batch`` has run before the next
+    projection sees the batch, so later projections read the flushed rows.
+    """
 
     name: str
     # Topics (``module:Class.Event``) this projection reads; others are skipped undecoded.
@@ -60,6 +78,10 @@ class ProjectionRunner:
         self._lock = threading.Lock()
         self._advanced = threading.Condition()
         self._wake = threading.Event()
+        # A lower bound of every projection's committed position, as seen by this process
+        # (positions only grow, except in a rebuild, which resets it): lets wait_for answer
+        # without querying the position rows again.
+        self._applied = 0
 
     # -- one step ------------------------------------------------------------------------
 
@@ -72,39 +94,72 @@ class ProjectionRunner:
                 self._advanced.notify_all()
         return read
 
+    def _lock_positions(self, names: list[str]) -> dict[str, int]:
+        """Lock (and create, the first time) the position rows; answer name -> position."""
+        def locked() -> dict[str, int]:
+            return dict(
+                ProjectionPosition.objects.select_for_update()
+                .filter(name__in=names).order_by("name").values_list("name", "position")
+            )
+
+        rows = locked()
+        if len(rows) < len(names):
+            for name in names:
+                if name not in rows:
+                    ProjectionPosition.objects.get_or_create(name=name)
+            rows = locked()
+        return rows
+
     def _step(self, projections: Sequence[Projection]) -> int:
         """One transaction: lock the positions, read one batch after the lowest, give each
         projection the events it has not applied yet, write the new positions."""
         names = sorted(p.name for p in projections)
+        complete = len(projections) == len(self.projections)
         with transaction.atomic():
-            for name in names:
-                ProjectionPosition.objects.get_or_create(name=name)
-            rows = {
-                row.name: row
-                for row in ProjectionPosition.objects.select_for_update().filter(name__in=names).order_by("name")
-            }
-            start = min(row.position for row in rows.values())
+            positions = self._lock_positions(names)
+            start = min(positions.values())
             batch = self.recorder.select_notifications(
                 start=start, limit=self.batch_size, inclusive_of_start=False
             )
             if not batch:
+                if complete:
+                    self._note_applied(start)
                 return 0
             decoded: dict[int, Any] = {}  # each event is decoded once, whoever reads it
             for projection in projections:
-                row = rows[projection.name]
-                self._apply(projection, [n for n in batch if n.id > row.position], decoded)
-                row.position = batch[-1].id
-                row.save(update_fields=["position", "updated_at"])
+                after = positions[projection.name]
+                self._apply(projection, [n for n in batch if n.id > after], decoded)
+            # Every chosen projection now stands at the end of the batch: one statement.
+            ProjectionPosition.objects.filter(name__in=names).update(
+                position=batch[-1].id, updated_at=timezone.now()
+            )
+            if complete:
+                end = batch[-1].id
+                transaction.on_commit(lambda: self._note_applied(end))
         return len(batch)
 
     def _apply(
         self, projection: Projection, batch: Iterable[Notification], decoded: dict[int, Any]
     ) -> None:
-        for notification in batch:
-            if notification.topic in projection.topics:
-                if notification.id not in decoded:
-                    decoded[notification.id] = self.mapper.to_domain_event(notification)
-                projection.apply(decoded[notification.id], notification)
+        mine = [n for n in batch if n.topic in projection.topics]
+        if not mine:
+            return
+        begin = getattr(projection, "begin_batch", None)
+        end = getattr(projection, "end_batch", None)
+        if begin is not None:
+            begin()
+        for notification in mine:
+            if notification.id not in decoded:
+                decoded[notification.id] = self.mapper.to_domain_event(notification)
+            projection.apply(decoded[notification.id], notification)
+        if end is not None:
+            end()
+
+    def _note_applied(self, position: int) -> None:
+        """Remember (after commit) how far every projection is known to have applied."""
+        with self._advanced:
+            if position > self._applied:
+                self._applied = position
 
     # -- catching up ---------------------------------------------------------------------
 
@@ -130,12 +185,19 @@ class ProjectionRunner:
         if notification_id <= 0:
             return True
         deadline = time.monotonic() + timeout
-        while not self.caught_up_to(notification_id):
+        while self._applied < notification_id:
             if time.monotonic() > deadline:
-                return False
+                return self.caught_up_to(notification_id)
             if self._lock.acquire(blocking=False):
-                self._lock.release()
-                self.run_once()
+                try:
+                    # Reads the locked positions itself and notes them after commit; a
+                    # batch that finds nothing to read proves every projection is past
+                    # the log's head, so ``notification_id`` too.
+                    self._step(self.projections)
+                finally:
+                    self._lock.release()
+                with self._advanced:
+                    self._advanced.notify_all()
             else:
                 with self._advanced:
                     self._advanced.wait(timeout=0.05)
@@ -178,6 +240,8 @@ class ProjectionRunner:
         chosen = [p for p in self.projections if names is None or p.name in names]
         total = self.recorder.max_notification_id() or 0
         with self._lock:
+            with self._advanced:
+                self._applied = 0
             with transaction.atomic():
                 for projection in chosen:
                     projection.clear()

@@ -162,3 +162,91 @@ def test_the_background_runner_picks_up_new_events_by_itself(runtime):
     while time.monotonic() < deadline and not runtime.runner.caught_up_to(nid):
         time.sleep(0.05)
     assert OrgNode.objects.filter(pk=school).exists()
+
+
+class HookedProjection:
+    """A projection with the optional batch hooks; records the calls it gets."""
+
+    topics = OrgTreeProjection.topics
+
+    def __init__(self, name: str, fail_in_end: bool = False) -> None:
+        self.name = name
+        self.fail_in_end = fail_in_end
+        self.calls: list[str] = []
+        self.pending: list = []
+
+    def begin_batch(self) -> None:
+        self.pending = []
+        self.calls.append("begin")
+
+    def apply(self, event, notification) -> None:
+        self.pending.append(notification.id)
+        self.calls.append("apply")
+
+    def end_batch(self) -> None:
+        from django.db import connection
+
+        from taolun.projections.models import ProjectionPosition
+
+        assert connection.in_atomic_block  # inside the runner's transaction
+        self.calls.append("end")
+        # A set-based flush: one row written for the whole batch.
+        ProjectionPosition.objects.update_or_create(
+            name=f"{self.name}-flushed", defaults={"position": max(self.pending)}
+        )
+        if self.fail_in_end:
+            raise RuntimeError("flush failed")
+
+    def clear(self) -> None:
+        pass
+
+
+class PlainProjection:
+    """No hooks at all: still driven by the runner."""
+
+    topics = OrgTreeProjection.topics
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.seen = 0
+
+    def apply(self, event, notification) -> None:
+        self.seen += 1
+
+    def clear(self) -> None:
+        pass
+
+
+def test_batch_hooks_run_inside_the_batch_transaction_and_a_failing_end_batch_moves_nothing(runtime):
+    from taolun.projections.models import ProjectionPosition
+    from taolun.projections.runner import ProjectionRunner
+
+    small_tree(runtime.tenancy)
+    head = runtime.apps.recorder.max_notification_id()
+    tag = code()
+    hooked = HookedProjection(f"hooked-{tag}", fail_in_end=True)
+    plain = PlainProjection(f"plain-{tag}")
+    runner = ProjectionRunner(runtime.apps.recorder, runtime.apps.mapper, [hooked, plain],
+                              batch_size=100_000)
+
+    with pytest.raises(RuntimeError, match="flush failed"):
+        runner.run_once()
+    assert hooked.calls[0] == "begin" and hooked.calls[-1] == "end"
+    assert hooked.calls.count("begin") == hooked.calls.count("end") == 1
+    # The whole batch rolled back: no flushed row, and neither position moved.
+    assert not ProjectionPosition.objects.filter(name=f"{hooked.name}-flushed").exists()
+    assert runner.positions() == {hooked.name: 0, plain.name: 0}
+
+    hooked.fail_in_end = False
+    hooked.calls.clear()
+    plain.seen = 0
+    assert runner.wait_for(head, timeout=10)
+    assert hooked.calls[0] == "begin" and hooked.calls[-1] == "end"
+    assert hooked.calls.count("begin") == hooked.calls.count("end") == 1
+    flushed = ProjectionPosition.objects.get(name=f"{hooked.name}-flushed").position
+    assert flushed == max(hooked.pending) <= head
+    assert runner.positions()[hooked.name] >= head
+    assert runner.positions()[plain.name] >= head
+    assert plain.seen == hooked.calls.count("apply") > 0
+    ProjectionPosition.objects.filter(name__startswith=f"hooked-{tag}").delete()
+    ProjectionPosition.objects.filter(name=plain.name).delete()
