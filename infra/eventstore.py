@@ -7,7 +7,10 @@ table lock keeps the notification log gap-free for readers.
 
 from __future__ import annotations
 
+import sqlite3
+
 import psycopg
+from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
 from psycopg import sql
 
 from taolun.infra.config import Config
@@ -33,10 +36,33 @@ def event_store_env(config: Config) -> dict[str, str]:
         }
     config.data_dir.mkdir(parents=True, exist_ok=True)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "PERSISTENCE_MODULE": "taolun.infra.eventstore:SQLiteStoreFactory",
         "SQLITE_DBNAME": str(config.event_store_file),
         "SQLITE_LOCK_TIMEOUT": "20",
     }
+
+
+class SQLiteStoreFactory(SQLiteFactory):
+    """The library's SQLite store, with ``synchronous=NORMAL`` on every connection.
+
+    The library puts the file in WAL mode but leaves ``synchronous`` at FULL, an fsync of
+    the log on every commit. In WAL mode NORMAL still never corrupts the file; a power cut
+    (not a crash of the process) may lose the last commits, exactly as for the read-model
+    database, which uses the same setting.
+    """
+
+    def __init__(self, env) -> None:
+        super().__init__(env)
+        pool = self.datastore.pool
+        create = pool._create_connection
+
+        def create_connection() -> SQLiteConnection:
+            connection = create()
+            raw: sqlite3.Connection = connection._sqlite_conn  # type: ignore[attr-defined]
+            raw.execute("PRAGMA synchronous=NORMAL")
+            return connection
+
+        pool._create_connection = create_connection  # type: ignore[method-assign]
 
 
 def ensure_event_schema(config: Config) -> None:
@@ -60,7 +86,11 @@ class Applications:
 
         ensure_event_schema(config)
         env = event_store_env(config)
-        self.tenancy = Tenancy(env=env)
+        # Tenancy keeps its aggregates in a cache that is fast-forwarded from the store on
+        # every read (one query for the events after the cached version), so a parent with
+        # many children is not rebuilt from its snapshot on every registration; other
+        # processes' writes are still seen, since the store stays the truth.
+        self.tenancy = Tenancy(env={**env, "AGGREGATE_CACHE_MAXSIZE": "20000"})
         self.campaigns = Campaigns(env=env)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper

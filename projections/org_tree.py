@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Case, F, Func, JSONField, Value, When
 from django.db.models.functions import Concat, Substr
 from eventsourcing.persistence import Notification
@@ -69,8 +70,13 @@ class OrgTreeProjection(Projection):
         User.TokenRevoked,
     )
 
+    # Nodes this process registered, as committed, for the write that asks for its own
+    # node right after (``take_written``): spares reading back the row just written.
+    WRITTEN_MAX = 4096
+
     def __init__(self) -> None:
         self._in_batch = False
+        self._written: dict[str, OrgNode] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -78,6 +84,7 @@ class OrgTreeProjection(Projection):
         self._paths: dict[str, str] = {}  # hex id -> path of stored nodes read this batch
         self._deltas: dict[str, Counter] = defaultdict(Counter)  # stored ancestors' counts
         self._children: Counter = Counter()  # stored parents' child_count changes
+        self._created: list[OrgNode] = []  # inserted in this batch, handed over on commit
 
     # -- batch hooks (see Projection) ----------------------------------------------------
 
@@ -88,8 +95,24 @@ class OrgTreeProjection(Projection):
     def end_batch(self) -> None:
         try:
             self._flush()
+            self._hand_over()
         finally:
             self._in_batch = False
+
+    def _hand_over(self) -> None:
+        created, self._created = self._created, []
+        if created:
+            transaction.on_commit(lambda: self._remember(created))
+
+    def _remember(self, nodes: list[OrgNode]) -> None:
+        if len(self._written) + len(nodes) > self.WRITTEN_MAX:
+            self._written.clear()
+        self._written.update((n.id.hex, n) for n in nodes)
+
+    def take_written(self, node_id: Any) -> OrgNode | None:
+        """The node as this process's projection committed it, once, if it has not
+        changed here since; ``None`` otherwise (read the row)."""
+        return self._written.pop(node_id.hex, None)
 
     def apply(self, event: Any, notification: Notification) -> None:
         handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"))
@@ -98,10 +121,12 @@ class OrgTreeProjection(Projection):
         handler(event)
         if not self._in_batch:  # driven without the batch hooks: write through
             self._flush()
+            self._hand_over()
             self._paths.clear()
 
     def clear(self) -> None:
         self._reset()
+        self._written.clear()
         for model in (ApiToken, Grant, UserAccount, OrgNode):
             model.objects.all().delete()
 
@@ -109,6 +134,7 @@ class OrgTreeProjection(Projection):
         """Write the buffered nodes (one bulk insert) and count changes (one UPDATE each)."""
         if self._pending:
             OrgNode.objects.bulk_create(self._pending.values(), batch_size=500)
+            self._created.extend(self._pending.values())
             self._paths.update((k, n.path) for k, n in self._pending.items())
             self._pending = {}
         if self._deltas or self._children:
@@ -158,6 +184,7 @@ class OrgTreeProjection(Projection):
                 if ancestor == child_of:
                     pending.child_count += sign
             else:
+                self._written.pop(ancestor, None)
                 for kind, n in kinds.items():
                     self._deltas[ancestor][kind] += sign * n
                 if ancestor == child_of:
@@ -176,6 +203,7 @@ class OrgTreeProjection(Projection):
         self._count(path, {e.kind: 1}, +1, e.parent_id.hex if e.parent_id else None)
 
     def on_Tenant_Renamed(self, e: Tenant.Renamed) -> None:
+        self._written.pop(e.originator_id.hex, None)
         OrgNode.objects.filter(pk=e.originator_id).update(
             name=e.name, updated_at=e.timestamp, version=e.originator_version
         )
@@ -201,9 +229,11 @@ class OrgTreeProjection(Projection):
             parent=new_parent, updated_at=e.timestamp, version=e.originator_version
         )
         self._paths.clear()  # the subtree's paths changed
+        self._written.clear()
 
     def on_Tenant_Archived(self, e: Tenant.Archived) -> None:
         # Archives arrive bottom-up, so each node takes only itself out of the counts.
+        self._written.pop(e.originator_id.hex, None)
         node = OrgNode.objects.get(pk=e.originator_id)
         self._count(node.path, {node.kind: 1}, -1, node.parent_id.hex if node.parent_id else None)
         self._flush()

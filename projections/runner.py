@@ -83,6 +83,9 @@ class ProjectionRunner:
         # without querying the position rows again.
         self._applied = 0
 
+    def projection(self, name: str) -> Projection | None:
+        return next((p for p in self.projections if p.name == name), None)
+
     # -- one step ------------------------------------------------------------------------
 
     def run_once(self) -> int:

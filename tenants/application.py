@@ -170,10 +170,11 @@ class Tenancy(TaolunApplication):
     def _claim_code(
         self, tenant_id: UUID, actor: UUID | None, parent_id: UUID | None, code: str
     ) -> SiblingCode:
-        try:
-            index = self.repository.get(SiblingCode.id_for(parent_id, code))
-        except AggregateNotFoundError:
+        index_id = SiblingCode.id_for(parent_id, code)
+        # A free code (the usual case) costs one indexed read, not a snapshot lookup too.
+        if not list(self.events.get(originator_id=index_id, limit=1)):
             return SiblingCode(tenant_id=tenant_id, actor=actor, parent_id=parent_id, code=code)
+        index = self.repository.get(index_id)
         index.claim(tenant_id, actor)
         return index
 
