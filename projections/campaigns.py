@@ -179,6 +179,7 @@ class _Batch:
         self.progress: dict[tuple[UUID, UUID], ProgressRow | None] = {}
         self.changed: set[tuple[UUID, UUID]] = set()
         self.roots: list[tuple[UUID, str]] | None = None  # released campaigns: (id, unit path)
+        self.events: list[Any] = []
 
     def tables(self) -> tuple[_Rows, ...]:
         return (self.units, self.plans, self.acts, self.suggs, self.probs)
@@ -205,13 +206,39 @@ class CampaignProjection(Projection):
         before the position is written: writes everything the batch changed."""
         if self._batch is not None:
             try:
+                events, self.b.events = self.b.events, []
+                self._prefetch(events)
+                for event in events:
+                    self._dispatch(event)
                 self._settle()
             finally:
                 self._batch = None
 
+    def _prefetch(self, events: list[Any]) -> None:
+        """The rows the batch's events name (units, plans, entries), one query per table."""
+        wanted: dict[_Rows, set] = defaultdict(set)
+        b = self.b
+        for e in events:
+            if isinstance(e, Tenant.Event):
+                wanted[b.units].update(x for x in (e.originator_id, getattr(e, "parent_id", None)) if x)
+                continue
+            wanted[b.units].add(e.tenant_id)
+            if isinstance(e, Plan.Event):
+                wanted[b.plans].add(e.originator_id)
+            else:
+                wanted[b.plans].add(getattr(e, "plan_id", None))
+                table = b.acts if isinstance(e, Activity.Event) else b.suggs if isinstance(e, Suggestion.Event) else b.probs
+                wanted[table].add(e.originator_id)
+        for rows, ids in wanted.items():
+            ids = [i for i in ids if i is not None and i not in rows.cache]
+            for i in range(0, len(ids), CHUNK):
+                chunk = ids[i:i + CHUNK]
+                rows.cache.update(dict.fromkeys(chunk))  # None: not there (yet)
+                rows.cache.update({r.pk: r for r in rows.model.objects.filter(pk__in=chunk)})
+
     def apply(self, event: Any, notification: Notification) -> None:
         if self._batch is not None:
-            self._dispatch(event)
+            self.b.events.append(event)  # applied in order by end_batch, after a prefetch
             return
         self.begin_batch()  # no batch hooks: the event is a batch of its own
         try:
