@@ -8,6 +8,8 @@ table lock keeps the notification log gap-free for readers.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
@@ -16,6 +18,7 @@ from psycopg import sql
 from taolun.infra.config import Config
 
 EVENT_SCHEMA = "eventstore"
+DDL_LOCK_KEY = 0x7A6F6C756E  # "taolun" DDL: one process builds the event tables at a time
 
 
 def event_store_env(config: Config) -> dict[str, str]:
@@ -77,10 +80,34 @@ def ensure_event_schema(config: Config) -> None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(EVENT_SCHEMA)))
 
 
+@contextmanager
+def _ddl_lock(config: Config) -> Iterator[None]:
+    """PostgreSQL: the applications create their tables when built; processes starting at
+    once (web, project, worker, scheduler) would race on that DDL ("tuple concurrently
+    updated"), so building them is serialised by an advisory lock."""
+    db = config.database
+    if not db.is_postgres:
+        yield
+        return
+    with psycopg.connect(
+        dbname=db.name, host=db.host, port=db.port, user=db.user, password=db.password,
+        autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (DDL_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (DDL_LOCK_KEY,))
+
+
 class Applications:
     """The write side, one application per bounded context, sharing one event log."""
 
     def __init__(self, config: Config) -> None:
+        with _ddl_lock(config):
+            self._build(config)
+
+    def _build(self, config: Config) -> None:
         from taolun.events.campaigns.application import Campaigns
         from taolun.tenants.application import Tenancy
 
