@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ class Config:
     time_zone: str
     cache_url: str
     debug: bool
+    queue: str  # this installation's broker queue
 
     @property
     def event_store_file(self) -> Path:
@@ -60,15 +62,25 @@ def parse_database_url(url: str, data_dir: Path) -> Database:
     raise ValueError(f"TAOLUN_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
 
+def default_queue(database: Database) -> str:
+    """Named after the database, so installations sharing a Redis or a RabbitMQ never
+    consume each other's work (an actor writes to its own installation's database)."""
+    identity = (
+        f"{database.host}:{database.port}/{database.name}" if database.is_postgres else database.name
+    )
+    return "taolun_" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
 def load_config(environ: dict[str, str] | None = None) -> Config:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("TAOLUN_DATA_DIR") or "./var").resolve()
     broker_url = env.get("TAOLUN_BROKER_URL") or "memory://"
     if not broker_url.startswith(("memory://", "redis://", "rediss://", "amqp://", "amqps://")):
         raise ValueError(f"TAOLUN_BROKER_URL: unsupported broker {broker_url!r}")
+    database = parse_database_url(env.get("TAOLUN_DATABASE_URL", ""), data_dir)
     return Config(
         data_dir=data_dir,
-        database=parse_database_url(env.get("TAOLUN_DATABASE_URL", ""), data_dir),
+        database=database,
         broker_url=broker_url,
         secret_key=env.get("TAOLUN_SECRET_KEY") or "",
         time_zone=env.get("TAOLUN_TIME_ZONE") or "Asia/Shanghai",
@@ -76,4 +88,5 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         cache_url=env.get("TAOLUN_CACHE_URL")
         or (broker_url if broker_url.startswith(("redis://", "rediss://")) else ""),
         debug=env.get("TAOLUN_DEBUG", "") in ("1", "true", "yes"),
+        queue=env.get("TAOLUN_QUEUE") or default_queue(database),
     )

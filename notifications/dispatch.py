@@ -15,9 +15,11 @@ from taolun.notifications.models import OutboxMessage
 log = logging.getLogger("taolun.notifications")
 
 
-def register_actors(broker: dramatiq.Broker) -> dict[str, dramatiq.Actor]:
+def register_actors(broker: dramatiq.Broker, queue: str) -> dict[str, dramatiq.Actor]:
+    """``queue`` belongs to one installation, so two installations sharing a Redis or a
+    RabbitMQ never consume each other's work (their actors write to their own database)."""
     return {
-        name: dramatiq.actor(fn, actor_name=name, broker=broker, max_retries=20)
+        name: dramatiq.actor(fn, actor_name=name, queue_name=queue, broker=broker, max_retries=20)
         for name, fn in ACTORS.items()
     }
 

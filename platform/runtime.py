@@ -131,7 +131,7 @@ def get_runtime() -> Runtime:
             dramatiq.set_broker(broker)
             from taolun.notifications.dispatch import register_actors
 
-            _runtime = Runtime(config, apps, runner, broker, register_actors(broker))
+            _runtime = Runtime(config, apps, runner, broker, register_actors(broker, config.queue))
         return _runtime
 
 

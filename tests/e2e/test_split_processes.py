@@ -45,7 +45,10 @@ def test_split_processes_deliver_a_grant_notice_through_the_shared_broker():
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not secretary.get("/api/v1/me/inbox").body["count"]:
             time.sleep(0.2)
-        assert secretary.get("/api/v1/me/inbox").body["count"] == 1
+        logs = "\n".join(
+            f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(web.log.parent.glob("*.log"))
+        )
+        assert secretary.get("/api/v1/me/inbox").body["count"] == 1, logs
         ready = Client(web.url).get("/readyz").body
         assert ready["checks"]["broker"]["ok"] and ready["checks"]["broker"]["url_scheme"] == "redis"
     finally:
