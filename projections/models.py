@@ -202,6 +202,8 @@ class ProgressRow(models.Model):
             models.Index(fields=["campaign_id", "parent_id"]),
             models.Index(fields=["campaign_id", "path"]),
             models.Index(fields=["campaign_id", "light", "path"]),
+            # "all red branches below X": filter, order and count on the index alone
+            models.Index(fields=["campaign_id", "kind", "light", "path"]),
         ]
 
 
