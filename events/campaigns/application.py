@@ -29,7 +29,7 @@ a date, accept a declined topic, move a task …) and calls :meth:`rebase`, whic
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -41,9 +41,6 @@ from taolun.events.campaigns import rules
 from taolun.events.campaigns.domainmodel import Activity, Plan, Problem, Suggestion
 from taolun.events.kernel import Conflict, NotFound, TaolunApplication
 
-A = TypeVar("A", bound=Aggregate)
-
-
 class Campaigns(TaolunApplication):
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
         Plan: 50,
@@ -54,15 +51,6 @@ class Campaigns(TaolunApplication):
 
     # ------------------------------------------------------------ helpers
 
-    def _get(self, cls: type[A], aggregate_id: UUID, code: str, message: str) -> A:
-        try:
-            aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(code, message, id=str(aggregate_id)) from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(code, message, id=str(aggregate_id))
-        return aggregate
-
     def _save(self, *aggregates: Aggregate | None) -> int:
         try:
             return self.save_all(*aggregates)
@@ -70,7 +58,7 @@ class Campaigns(TaolunApplication):
             raise Conflict("version_conflict", "记录已被他人同时修改，请刷新后重试") from None
 
     def _plan(self, plan_id: UUID, expected_version: int | None = None) -> Plan:
-        plan = self._get(Plan, plan_id, "plan_not_found", "方案不存在")
+        plan = self.get_aggregate(Plan, plan_id, "plan_not_found", "方案不存在")
         plan.check_version(expected_version)
         return plan
 
@@ -253,7 +241,7 @@ class Campaigns(TaolunApplication):
     # ------------------------------------------------------------ activities
 
     def get_activity(self, activity_id: UUID) -> Activity:
-        return self._get(Activity, activity_id, "activity_not_found", "活动记录不存在")
+        return self.get_aggregate(Activity, activity_id, "activity_not_found", "活动记录不存在")
 
     def log_activity(self, actor: UUID, tenant_id: UUID, plan_id: UUID, **fields: Any) -> tuple[UUID, int]:
         """Fields: kind, title, start, end (required); location, participants, roster, leaders,
@@ -283,7 +271,7 @@ class Campaigns(TaolunApplication):
     # ------------------------------------------------------------ suggestions
 
     def get_suggestion(self, suggestion_id: UUID) -> Suggestion:
-        return self._get(Suggestion, suggestion_id, "suggestion_not_found", "建议不存在")
+        return self.get_aggregate(Suggestion, suggestion_id, "suggestion_not_found", "建议不存在")
 
     def submit_suggestion(self, actor: UUID, tenant_id: UUID, plan_id: UUID, *, title: str,
                           content: str, anonymous: bool = False,
@@ -311,7 +299,7 @@ class Campaigns(TaolunApplication):
     # ------------------------------------------------------------ problems and rectifications
 
     def get_problem(self, problem_id: UUID) -> Problem:
-        return self._get(Problem, problem_id, "problem_not_found", "问题不存在")
+        return self.get_aggregate(Problem, problem_id, "problem_not_found", "问题不存在")
 
     def record_problem(self, actor: UUID, tenant_id: UUID, plan_id: UUID, *, description: str,
                        category: str, source: str = "") -> tuple[UUID, int]:
