@@ -14,6 +14,7 @@ from taolun.infra.blobs import blob_store
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
+from taolun.platform.api.listing import page, subtree_rows
 from taolun.platform.api.routers.campaigns import access_plan
 from taolun.platform.api.schemas import (
     ActivityCorrectIn,
@@ -64,10 +65,6 @@ def _above(request: HttpRequest, path: str, *roles: str) -> None:
     who = principal(request)
     if not any(path.startswith(p) and p != path and r in roles for p, r in who.grants) and not who.is_operator:
         raise forbidden("只有上级单位可以执行此操作")
-
-
-def _page(rows, limit: int, offset: int, out) -> dict:
-    return {"count": rows.count(), "items": [out(r) for r in rows[offset:offset + limit]]}
 
 
 # ------------------------------------------------------------------ evidence
@@ -154,14 +151,8 @@ def list_activities(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | N
                     status: str | None = None, kind: str | None = None,
                     limit: int = Query(50, ge=1, le=500), offset: int = 0):
     node = access_node(request, tenant_id)
-    rows = ActivityRow.objects.filter(path__startswith=node.path)
-    if campaign_id:
-        rows = rows.filter(campaign_id=campaign_id)
-    if status:
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
-    return _page(rows.order_by("-start", "id"), limit, offset, activity_out)
+    rows = subtree_rows(ActivityRow, node.path, campaign_id=campaign_id, status=status, kind=kind)
+    return page(rows.order_by("-start", "id"), limit, offset, activity_out)
 
 
 def _own_entry(request: HttpRequest, row: ActivityRow) -> None:
@@ -254,10 +245,8 @@ def read_suggestion(request: HttpRequest, suggestion_id: UUID):
 def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
                      limit: int = Query(50, ge=1, le=500), offset: int = 0):
     node = access_node(request, tenant_id)
-    rows = SuggestionRow.objects.filter(path__startswith=node.path)
-    if campaign_id:
-        rows = rows.filter(campaign_id=campaign_id)
-    return _page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
+    rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
+    return page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
 
 
 def _suggestion_command(request, suggestion_id, call) -> dict:
@@ -350,13 +339,9 @@ def read_problem(request: HttpRequest, problem_id: UUID):
 def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
                   status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
     node = access_node(request, tenant_id)
-    rows = ProblemRow.objects.filter(path__startswith=node.path)
-    if campaign_id:
-        rows = rows.filter(campaign_id=campaign_id)
-    if status:
-        rows = rows.filter(status=status)
+    rows = subtree_rows(ProblemRow, node.path, campaign_id=campaign_id, status=status)
     on = figures.today(time_zone())
-    return _page(rows.order_by("deadline", "id"), limit, offset, lambda r: problem_out(r, on))
+    return page(rows.order_by("deadline", "id"), limit, offset, lambda r: problem_out(r, on))
 
 
 def _problem_command(request, problem_id, call, *roles: str, above: bool = False) -> dict:

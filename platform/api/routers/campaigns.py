@@ -19,6 +19,7 @@ from taolun.events.kernel import Conflict
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
+from taolun.platform.api.listing import page, subtree_rows
 from taolun.platform.api.schemas import (
     AmendIn,
     AssignIn,
@@ -167,13 +168,8 @@ def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None =
                status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
     """Plans of this unit and every unit below it."""
     node = access_node(request, tenant_id)
-    rows = PlanRow.objects.filter(path__startswith=node.path)
-    if campaign_id:
-        rows = rows.filter(campaign_id=campaign_id)
-    if status:
-        rows = rows.filter(status=status)
-    rows = rows.order_by("path", "id")
-    return {"count": rows.count(), "items": [plan_row_out(r) for r in rows[offset:offset + limit]]}
+    rows = subtree_rows(PlanRow, node.path, campaign_id=campaign_id, status=status)
+    return page(rows.order_by("path", "id"), limit, offset, plan_row_out)
 
 
 def plan_row_out(r: PlanRow) -> dict:
