@@ -6,13 +6,12 @@ run prints fresh tokens for the demo users.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TextIO
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from taolun.platform import sample_plans
 from taolun.platform.runtime import get_runtime
 from taolun.tenants.domainmodel import SiblingCode
 
@@ -56,49 +55,29 @@ def _ensure(tenancy, parent_id, kind, code, name):
     return tenant_id
 
 
-SEEDS = {  # seed plan -> the unit that imports it (codes from the city down)
-    "yangzhou-city-education-plan.txt": [],
-    "yiyang-technical-school-plan.txt": ["yz-zj"],
-    "tianjin-vocational-university-plan.txt": ["hj", "hj-zx"],
+# Example plan -> the unit that imports it (codes from the city down). Both derive from the
+# city's campaign: the district's .docx and the school's GB18030 text go through the importer
+# exactly as an upload would.
+DERIVED_PLANS = {
+    sample_plans.DISTRICT: ["hj"],
+    sample_plans.SCHOOL: ["hj", "hj-zx"],
 }
 
 
-def find_seeds() -> Path | None:
-    """The seed plans ship beside the repository (../shared/seeds) or in TAOLUN_SEEDS_DIR."""
-    candidates = [os.environ.get("TAOLUN_SEEDS_DIR", "")]
-    here = Path(__file__).resolve()
-    candidates += [str(parent / "shared" / "seeds") for parent in here.parents]
-    candidates += [str(Path.cwd() / ".." / "shared" / "seeds"), str(Path.cwd() / "shared" / "seeds")]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "yangzhou-city-education-plan.txt").is_file():
-            return Path(candidate)
-    return None
-
-
 def seed_plans(runtime, ids: dict[tuple, UUID], out: TextIO) -> int:
-    """The city's plan becomes its published campaign; the school and university plans
-    become derived drafts of two schools. All through the importer."""
+    """The city's example plan becomes its published campaign; the district's and the
+    school's become derived drafts. All through the importer, from the plans the package ships."""
     from taolun.platform.plan_imports import import_plan
 
-    seeds = find_seeds()
-    if seeds is None:
-        out.write("（未找到 shared/seeds，演示城市不含方案 — set TAOLUN_SEEDS_DIR to load them）\n")
-        return 0
     campaigns = runtime.campaigns
-    city = ids[()]
-    result = import_plan(runtime, actor=None, tenant_id=city, filename="yangzhou.txt",
-                         data=(seeds / "yangzhou-city-education-plan.txt").read_bytes())
+    result = import_plan(runtime, actor=None, tenant_id=ids[()], filename=sample_plans.CITY,
+                         data=sample_plans.read(sample_plans.CITY))
     campaign_id = result["plan_id"]
-    # What an editor adds before publishing: the city plan names no discussion topic list.
-    if result["missing"]:
-        campaigns.add_topic(campaign_id, None, group="总体主题", title="围绕“办高品质教育、建高品质学校”解放思想", mandatory=True)
-    last = campaigns.publish(campaign_id, None, unit_ids=None, derive_deadline="2018-06-30")
+    last = campaigns.publish(campaign_id, None, unit_ids=None, derive_deadline="2026-03-31")
     out.write(f"已导入并发布市级方案 Imported and published the city campaign: {campaign_id}\n")
-    for name, where in SEEDS.items():
-        if not where:
-            continue
+    for name, where in DERIVED_PLANS.items():
         derived = import_plan(runtime, actor=None, tenant_id=ids[tuple(where)], filename=name,
-                              data=(seeds / name).read_bytes(), parent_plan_id=campaign_id)
+                              data=sample_plans.read(name), parent_plan_id=campaign_id)
         last = derived["notification_id"]
         out.write(f"已导入派生方案草稿 Imported a derived draft from {name}: {derived['plan_id']}"
                   f" ({len(derived['notes'])} 项待人工处理)\n")

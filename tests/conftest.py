@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import seeds
+
 BACKEND = os.environ.get("TAOLUN_TEST_BACKEND", "embedded")
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = os.environ.get("TAOLUN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -90,6 +92,38 @@ _choose_backend()
 
 def pytest_report_header(config):
     return f"taolun backend: {BACKEND}"
+
+
+# -- the seed-plan group ----------------------------------------------------------------
+
+_seeds_not_run = pytest.StashKey[tuple[int, str]]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``seeds`` need the real seed plans. Without them they are deselected
+    (not skipped: they did not run, and the summary says so once), or, where the seeds
+    are required (CI), the run stops here."""
+    wanted = [item for item in items if item.get_closest_marker("seeds")]
+    if not wanted:
+        return
+    folder, reason = seeds.locate()
+    if folder is not None:
+        return
+    if seeds.required():
+        raise pytest.UsageError(
+            f"{len(wanted)} seed tests cannot run: {reason}. The seed plans are required here "
+            "(CI=true or TAOLUN_REQUIRE_SEEDS=1)."
+        )
+    items[:] = [item for item in items if not item.get_closest_marker("seeds")]
+    config.hook.pytest_deselected(items=wanted)
+    config.stash[_seeds_not_run] = (len(wanted), reason)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if _seeds_not_run in config.stash:
+        count, reason = config.stash[_seeds_not_run]
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"{count} seed {tests} not run: {reason}.")
 
 
 def pytest_unconfigure(config):

@@ -28,7 +28,8 @@ for name in expected:
             imported.append(f"{name}.{info.name}")
 
 platform_dir = Path(importlib.import_module("taolun.platform").__path__[0])
-for data in ("jinja2/taolun/home.html",):
+for data in ("jinja2/taolun/home.html", "sample_plans/city-bureau-plan.txt",
+             "sample_plans/district-bureau-plan.docx", "sample_plans/school-plan-gb18030.txt"):
     if not (platform_dir / data).is_file():
         sys.exit(f"package data missing from the wheel: taolun/platform/{data}")
 from django.core.management import call_command  # noqa: E402

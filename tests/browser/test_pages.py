@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.unit.plan_import.conftest import find_seeds_dir
+from taolun.platform import sample_plans
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
@@ -34,14 +34,13 @@ def test_the_landing_page_shows_the_tree_with_its_counts(page, server, org):
     expect(page.get_by_role("link", name="Import a plan")).to_be_visible()
 
 
-def test_importing_a_seed_plan_in_the_page_shows_its_phases_and_dates(page, server, tmp_path):
-    seed = find_seeds_dir() / "yiyang-technical-school-plan.txt"
+def test_importing_a_shipped_plan_in_the_page_shows_its_phases_and_dates(page, server, tmp_path):
     page.goto(server.url + "/import")
-    page.set_input_files("#file", str(seed))
+    page.set_input_files("#file", str(sample_plans.path(sample_plans.SCHOOL)))  # GB18030 text
     page.get_by_role("button", name="解析").click()
     expect(page.get_by_role("heading", name=re.compile("阶段（4）"))).to_be_visible()
-    expect(page.get_by_text("2019-03-01 至 2019-05-31")).to_be_visible()
-    expect(page.get_by_text("益高技党〔2019〕8号")).to_be_visible()
+    expect(page.get_by_text("2026-04-01 至 2026-06-10")).to_be_visible()
+    expect(page.get_by_text("邗中党〔2026〕4号")).to_be_visible()
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
     assert (tmp_path / "import.png").stat().st_size > 10_000
 

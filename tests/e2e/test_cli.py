@@ -54,6 +54,21 @@ def test_the_demo_city_loads_idempotently_and_serves_every_role():
         assert secretary.get(f"/api/v1/tenants/{roots['items'][0]['id']}").status == 404
         page = Client(demo.url).get("/")
         assert page.status == 200 and "扬州市教育局" in page.body
+        # The plans the package ships, imported once: the city's campaign and two derived drafts.
+        assert "Imported and published the city campaign" in runs[0].stdout
+        plans = admin.get(f"/api/v1/tenants/{roots['items'][0]['id']}/plans").body
+        assert sorted((p["kind"], p["status"]) for p in plans["items"]) == [
+            ("campaign", "published"), ("derived", "draft"), ("derived", "draft")]
+        [campaign] = [p for p in plans["items"] if p["kind"] == "campaign"]
+        full = admin.get(f"/api/v1/plans/{campaign['id']}").body
+        assert [(p["name"], p["start"], p["end"]) for p in full["phases"]][1] == ("学习讨论阶段", "2026-04-01", "2026-06-20")
+        assert (len(full["topics"]), len(full["requirements"])) == (8, 5)
+        drafts = [admin.get(f"/api/v1/plans/{p['id']}").body for p in plans["items"] if p["kind"] == "derived"]
+        # each draft keeps the city's four phases, narrowed to the dates its own document gives
+        assert sorted(tuple(p["end"] for p in d["phases"]) for d in drafts) == [
+            ("2026-03-31", "2026-06-10", "2026-10-20", "2026-12-20"),  # the school's (GB18030 text)
+            ("2026-03-31", "2026-06-15", "2026-10-31", "2026-12-20"),  # the district's (.docx)
+        ]
     finally:
         demo.stop()
 

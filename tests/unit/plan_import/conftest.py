@@ -1,4 +1,5 @@
-"""Seeds are real plans kept beside the repository (shared/seeds); tests fail loudly without them."""
+"""The plans the importer tests read: the example plans the package ships (every run), and
+the three real seed plans kept outside the repository (tests marked ``seeds`` only)."""
 
 from __future__ import annotations
 
@@ -7,45 +8,38 @@ from pathlib import Path
 import pytest
 
 from taolun.events.plan_import import ImportedPlan, parse_plan, read_document
+from taolun.platform import sample_plans
+from tests import seeds
 
-SEED_NAMES = {
-    "tianjin": "tianjin-vocational-university-plan.txt",
-    "yangzhou": "yangzhou-city-education-plan.txt",
-    "yiyang": "yiyang-technical-school-plan.txt",
-}
+SAMPLE_NAMES = {"city": sample_plans.CITY, "district": sample_plans.DISTRICT, "school": sample_plans.SCHOOL}
 
 
-def find_seeds_dir() -> Path | None:
-    here = Path(__file__).resolve().parent
-    for folder in (here, *here.parents):
-        for candidate in (folder / "shared" / "seeds", folder.parent / "shared" / "seeds"):
-            if candidate.is_dir():
-                return candidate
-    return None
+@pytest.fixture(scope="session")
+def sample_text() -> dict[str, str]:
+    return {key: read_document(sample_plans.read(name), name) for key, name in SAMPLE_NAMES.items()}
+
+
+@pytest.fixture(scope="session")
+def samples(sample_text: dict[str, str]) -> dict[str, ImportedPlan]:
+    return {key: parse_plan(text) for key, text in sample_text.items()}
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    found = find_seeds_dir()
-    if found is None:
-        pytest.fail(
-            "shared/seeds not found: walked up from "
-            f"{Path(__file__).resolve().parent} looking for shared/seeds (in CI it sits beside the clone)"
-        )
-    missing = [n for n in SEED_NAMES.values() if not (found / n).is_file()]
-    if missing:
-        pytest.fail(f"seed files missing in {found}: {missing}")
+    found, reason = seeds.locate()
+    if found is None:  # reached only by a test that reads the seeds without the ``seeds`` mark
+        pytest.fail(f"{reason} (mark the test with @pytest.mark.seeds)")
     return found
 
 
 @pytest.fixture(scope="session")
 def seed_bytes(seeds_dir: Path) -> dict[str, bytes]:
-    return {key: (seeds_dir / name).read_bytes() for key, name in SEED_NAMES.items()}
+    return {key: (seeds_dir / name).read_bytes() for key, name in seeds.SEED_NAMES.items()}
 
 
 @pytest.fixture(scope="session")
 def seed_text(seed_bytes: dict[str, bytes]) -> dict[str, str]:
-    return {key: read_document(data, SEED_NAMES[key]) for key, data in seed_bytes.items()}
+    return {key: read_document(data, seeds.SEED_NAMES[key]) for key, data in seed_bytes.items()}
 
 
 @pytest.fixture(scope="session")
