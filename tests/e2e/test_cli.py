@@ -46,7 +46,9 @@ def test_the_demo_city_loads_idempotently_and_serves_every_role():
     demo.start()
     try:
         admin = Client(demo.url, tokens["city.admin@demo.taolun"])
-        roots = admin.get("/api/v1/tenants").body
+        reply = admin.get("/api/v1/tenants")
+        assert reply.status == 200, reply.body
+        roots = reply.body
         assert roots["count"] == 1 and roots["items"][0]["name"] == "扬州市教育局"
         counts = roots["items"][0]["subtree_counts"]
         assert counts == {"bureau": 3, "school": 6, "branch": 13, "office": 14}  # not doubled
