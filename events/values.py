@@ -22,6 +22,7 @@ from typing import Any
 from taolun.events.kernel import DomainError
 
 MAX_INT = 2**31 - 1  # PostgreSQL integer, the narrowest integer column a value may reach
+MAX_BIGINT = 2**63 - 1  # 64-bit columns (row ids, log positions) on both databases
 # Hours are stored as DECIMAL(10, 2): at most 8 digits before the point, 2 after.
 HOURS_MAX_DIGITS, HOURS_DECIMAL_PLACES = 10, 2
 MAX_HOURS = Decimal(10) ** (HOURS_MAX_DIGITS - HOURS_DECIMAL_PLACES) - Decimal("0.01")

@@ -114,9 +114,7 @@ def wait_until(check, timeout: float = 30) -> None:
 
 def test_a_parked_event_shows_in_readyz_and_applies_after_the_fix_by_the_operator_cli():
     srv = Server("parked")
-    srv.taolun("migrate")
-    token = srv.taolun("operator", "create", "parked.ops@taolun.test").stdout.strip()
-    srv.start()
+    token = srv.start_with_operator("parked.ops@taolun.test")
     try:
         ops, anon = Client(srv.url, token), Client(srv.url)
         missing_parent, school = uuid.uuid4(), uuid.uuid4()
