@@ -2,8 +2,10 @@
 4xx is the usual JSON error body ``{code, message, details}``.
 
 Used by the suite (tests/e2e/test_fuzz_api.py, a bounded number of examples) and, for long
-runs, from the command line against a running server (docs/fuzzing.md)::
+runs, from the command line (docs/fuzzing.md), against a server it starts on the backend
+``TAOLUN_TEST_BACKEND`` names, or against a running one::
 
+    TAOLUN_TEST_BACKEND=postgres python -m tests.fuzz_api --examples 600
     python -m tests.fuzz_api --url http://127.0.0.1:8765 --token tl_... --examples 600
 
 Cases are drawn per operation, valid ones (positive) and invalid ones (negative); some use
@@ -131,13 +133,32 @@ def error_shaped(response) -> bool:
     return isinstance(body, dict) and {"code", "message", "details"} <= set(body)
 
 
+def fuzz_own_server(examples: int) -> Report:
+    """Start a server on the backend the tests would use, fuzz it, remove it again."""
+    from tests import conftest
+
+    srv = conftest.Server("fuzz-long")
+    try:
+        token = srv.start_with_operator("fuzz.long@taolun.test")
+        print(f"fuzzing {srv.url} ({conftest.BACKEND}), {examples} examples per operation", flush=True)
+        return fuzz(srv.url, token, examples, progress=True)
+    finally:
+        srv.stop()
+        conftest.pytest_unconfigure(config=None)  # drops its database and data directory
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8765")
-    parser.add_argument("--token", required=True, help="an operator's (or a city admin's) API token")
+    parser.add_argument("--url", help="a running server (default: start one of its own)")
+    parser.add_argument("--token", help="with --url: an operator's (or a city admin's) API token")
     parser.add_argument("--examples", type=int, default=600, help="examples per operation")
     args = parser.parse_args(argv)
-    report = fuzz(args.url.rstrip("/"), args.token, args.examples, progress=True)
+    if args.url:
+        if not args.token:
+            parser.error("--url needs --token")
+        report = fuzz(args.url.rstrip("/"), args.token, args.examples, progress=True)
+    else:
+        report = fuzz_own_server(args.examples)
     for line in report.server_errors:
         print("5xx:", line)
     for line in report.bad_error_bodies:
