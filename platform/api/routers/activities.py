@@ -338,7 +338,8 @@ def read_problem(request: HttpRequest, problem_id: UUID):
 
 @router.get("/tenants/{tenant_id}/problems", response={200: dict, **ERRORS})
 def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                  status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
+                  status: str | None = None, limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0, le=MAX_INT)):
     node = access_node(request, tenant_id)
     rows = subtree_rows(ProblemRow, node.path, campaign_id=campaign_id, status=status)
     on = figures.today(time_zone())

@@ -15,8 +15,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from taolun.events.values import MAX_INT
 from taolun.events.kernel import Conflict
+from taolun.events.values import MAX_INT
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
@@ -168,7 +168,8 @@ def read_plan(request: HttpRequest, plan_id: UUID,
 
 @router.get("/tenants/{tenant_id}/plans", response={200: dict, **ERRORS})
 def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-               status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
+               status: str | None = None, limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0, le=MAX_INT)):
     """Plans of this unit and every unit below it."""
     node = access_node(request, tenant_id)
     rows = subtree_rows(PlanRow, node.path, campaign_id=campaign_id, status=status)
