@@ -1,5 +1,5 @@
 """The ``taolun`` command: serve, demo, migrate, operator create, worker, project,
-scheduler, rebuild."""
+scheduler, rebuild, parked."""
 
 from __future__ import annotations
 
@@ -185,6 +185,38 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
+def cmd_parked(args) -> int:
+    """List the events projections parked; ``retry`` applies them again after a fix."""
+    from taolun.platform.runtime import get_runtime
+
+    migrate()
+    runner = get_runtime().runner
+    if args.action != "retry":
+        rows = runner.parked()
+        for row in rows:
+            print(f"{row.id}\t{row.projection}\tnotification {row.notification_id}\t{row.topic}\t"
+                  f"parked {row.parked_at:%Y-%m-%d %H:%M:%S}Z\tattempts {row.attempts}\t{row.error}")
+        print(f"{len(rows)} parked event(s)", file=sys.stderr)
+        return 0
+    if args.all == (args.id is not None):
+        print("error: give one parked event ID or --all", file=sys.stderr)
+        return 2
+    ids = [row.id for row in runner.parked()] if args.all else [args.id]
+    failed = 0
+    for parked_id in ids:  # oldest first: a chain of parked events re-applies in log order
+        try:
+            error = runner.retry_parked(parked_id)
+        except LookupError:
+            print(f"error: no parked event {parked_id}", file=sys.stderr)
+            return 2
+        if error is None:
+            print(f"{parked_id}: applied")
+        else:
+            failed += 1
+            print(f"{parked_id}: still failing: {error}")
+    return 1 if failed else 0
+
+
 def cmd_import_plan(args) -> int:
     import json
     from pathlib import Path
@@ -249,13 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--parent-plan", type=UUID, help="derive from this plan (else: a new campaign)")
     rb = sub.add_parser("rebuild", help="rebuild projections from the event log")
     rb.add_argument("name", nargs="?")
+    pk = sub.add_parser("parked", help="list events the projections parked (could not apply)")
+    pk_sub = pk.add_subparsers(dest="action")
+    retry = pk_sub.add_parser("retry", help="apply parked events again after a fix")
+    retry.add_argument("id", nargs="?", type=int, help="a parked event's ID (see `taolun parked`)")
+    retry.add_argument("--all", action="store_true", help="every parked event, oldest first")
     return parser
 
 
 COMMANDS = {
     "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
     "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
-    "rebuild": cmd_rebuild, "import-plan": cmd_import_plan,
+    "rebuild": cmd_rebuild, "import-plan": cmd_import_plan, "parked": cmd_parked,
 }
 
 

@@ -106,6 +106,7 @@ TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported docume
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "taolun.platform.api.listing.BoundedPagination"
 NINJA_DEFAULT_THROTTLE_RATES = {"auth": "6000/min", "user": "6000/min", "anon": "600/min"}
 
 LOGGING = {

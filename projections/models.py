@@ -15,6 +15,30 @@ class ProjectionPosition(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class ParkedEvent(models.Model):
+    """An event a projection could not apply (dead-lettered): the projection moved past it.
+
+    Listed by ``taolun parked`` and counted by /readyz; ``taolun parked retry`` applies it
+    again (out of order) and deletes the row when that succeeds.
+    """
+
+    projection = models.CharField(max_length=64)
+    notification_id = models.BigIntegerField()
+    topic = models.CharField(max_length=255)
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    parked_at = models.DateTimeField()
+    last_tried_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["notification_id", "projection"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["projection", "notification_id"], name="parked_event_once"
+            )
+        ]
+
+
 class OrgNode(models.Model):
     id = models.UUIDField(primary_key=True)
     parent = models.ForeignKey("self", null=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)

@@ -4,6 +4,12 @@ The library's ProjectionRunner cannot subscribe to SQLite, so this one reads the
 notification log itself: lock the projection's position row, read the next batch after it,
 apply every event, write the new position, commit. One transaction, so every event lands
 exactly once in the read models, after a crash too.
+
+One event must never stop the world: when a batch fails, it is rolled back and applied
+again one event at a time, each projection's ``apply`` of an event in its own savepoint.
+An event that still fails is parked for that projection (a ``ParkedEvent`` row with the
+error) and the projection moves past it; ``retry_parked`` applies it again after a fix.
+See docs/projections.md.
 """
 
 from __future__ import annotations
@@ -15,13 +21,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from taolun.projections.models import ProjectionPosition
+from taolun.projections.models import ParkedEvent, ProjectionPosition
 
 log = logging.getLogger("taolun.projections")
+
+# Failures of the database itself (connection lost, SQLite busy): no event is to blame, so
+# nothing is parked; the runner retries the batch later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+MAX_ERROR_LENGTH = 2000
 
 
 class Projection(ABC):
@@ -114,8 +125,19 @@ class ProjectionRunner:
         return rows
 
     def _step(self, projections: Sequence[Projection]) -> int:
-        """One transaction: lock the positions, read one batch after the lowest, give each
-        projection the events it has not applied yet, write the new positions."""
+        """Apply the next batch; a batch that fails is applied again event by event."""
+        try:
+            return self._step_batch(projections)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.warning("projection batch failed; applying it event by event", exc_info=True)
+            return self._step_each(projections)
+
+    def _step_batch(self, projections: Sequence[Projection]) -> int:
+        """The fast path, one transaction: lock the positions, read one batch after the
+        lowest, give each projection the events it has not applied yet, write the new
+        positions."""
         names = sorted(p.name for p in projections)
         complete = len(projections) == len(self.projections)
         with transaction.atomic():
@@ -140,6 +162,89 @@ class ProjectionRunner:
                 end = batch[-1].id
                 transaction.on_commit(lambda: self._note_applied(end))
         return len(batch)
+
+    def _step_each(self, projections: Sequence[Projection]) -> int:
+        """The slow path after a failed batch: the same events, one transaction each."""
+        names = sorted(p.name for p in projections)
+        with transaction.atomic():
+            start = min(self._lock_positions(names).values())
+            batch = self.recorder.select_notifications(
+                start=start, limit=self.batch_size, inclusive_of_start=False
+            )
+        for notification in batch:
+            self._step_one(projections, names, notification)
+        return len(batch)
+
+    def _step_one(
+        self, projections: Sequence[Projection], names: list[str], notification: Notification
+    ) -> None:
+        """Apply one event to every projection still behind it, each in a savepoint; park
+        it for a projection that fails; move those projections past it."""
+        complete = len(projections) == len(self.projections)
+        with transaction.atomic():
+            positions = self._lock_positions(names)
+            behind = [p for p in projections if positions[p.name] < notification.id]
+            decoded: dict[int, Any] = {}
+            for projection in behind:
+                try:
+                    with transaction.atomic():  # a failure undoes this projection's writes only
+                        self._apply(projection, [notification], decoded)
+                except TRANSIENT_ERRORS:
+                    raise
+                except Exception as error:
+                    self._park(projection, notification, error)
+            ProjectionPosition.objects.filter(name__in=[p.name for p in behind]).update(
+                position=notification.id, updated_at=timezone.now()
+            )
+            if complete:
+                transaction.on_commit(lambda: self._note_applied(notification.id))
+
+    def _park(self, projection: Projection, notification: Notification, error: Exception) -> None:
+        log.error(
+            "projection %s parked event %s (%s): %s",
+            projection.name, notification.id, notification.topic, error,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+        now = timezone.now()
+        ParkedEvent.objects.update_or_create(
+            projection=projection.name, notification_id=notification.id,
+            defaults={"topic": notification.topic[:255], "error": describe(error),
+                      "parked_at": now, "last_tried_at": now},
+        )
+
+    # -- parked events -------------------------------------------------------------------
+
+    def parked(self) -> list[ParkedEvent]:
+        return list(ParkedEvent.objects.all())
+
+    def retry_parked(self, parked_id: int) -> str | None:
+        """Apply a parked event again (after a fix), out of order: the projection has moved
+        on past it. Answer ``None`` when it applied (its row is deleted), else the error
+        (kept on the row). ``LookupError`` when there is no such row."""
+        with self._lock, transaction.atomic():
+            row = ParkedEvent.objects.select_for_update().filter(id=parked_id).first()
+            if row is None:
+                raise LookupError(parked_id)
+            projection = self.projection(row.projection)
+            if projection is None:
+                return f"unknown projection {row.projection!r}"
+            self._lock_positions([projection.name])  # one writer at a time, across processes
+            found = self.recorder.select_notifications(start=row.notification_id, limit=1)
+            if not found or found[0].id != row.notification_id:
+                return f"notification {row.notification_id} is not in the log"
+            try:
+                with transaction.atomic():
+                    self._apply(projection, found, {})
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                row.error = describe(error)
+                row.attempts += 1
+                row.last_tried_at = timezone.now()
+                row.save(update_fields=["error", "attempts", "last_tried_at"])
+                return row.error
+            row.delete()
+            return None
 
     def _apply(
         self, projection: Projection, batch: Iterable[Notification], decoded: dict[int, Any]
@@ -246,6 +351,8 @@ class ProjectionRunner:
             with self._advanced:
                 self._applied = 0
             with transaction.atomic():
+                # Replaying the whole log applies every parked event again (or parks it anew).
+                ParkedEvent.objects.filter(projection__in=[p.name for p in chosen]).delete()
                 for projection in chosen:
                     projection.clear()
                     ProjectionPosition.objects.update_or_create(
@@ -257,3 +364,10 @@ class ProjectionRunner:
         with self._advanced:
             self._advanced.notify_all()
         return total
+
+
+def describe(error: Exception) -> str:
+    """The error as text any column stores: the offending value may be quoted in it."""
+    text = f"{type(error).__name__}: {error}"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return text[:MAX_ERROR_LENGTH]

@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from taolun.events.kernel import Conflict, DomainError, TaolunAggregate, index_id
+from taolun.events.values import clean_text
 
 
 class Kind(str, Enum):
@@ -55,14 +56,11 @@ def check_placement(kind: Kind, parent_kind: Kind | None) -> None:
 
 
 def check_text(field: str, value: str, max_length: int = 200) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError("blank_field", f"{field} 不能为空", field=field)
-    if len(value) > max_length:
-        raise DomainError(
-            "field_too_long", f"{field} 不能超过 {max_length} 个字符", field=field
-        )
-    return value
+    """A required one-line value (a name, a code, a label) that fits its column."""
+    return clean_text(
+        value, field, max_length=max_length, multiline=False,
+        blank_code="blank_field", long_code="field_too_long",
+    )
 
 
 class Tenant(TaolunAggregate):

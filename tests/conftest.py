@@ -206,6 +206,13 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"server did not come up:\n{self.log.read_text()}")
 
+    def start_with_operator(self, email: str) -> str:
+        """Migrate, create an operator, start serving; answer the operator's token."""
+        self.taolun("migrate")
+        token = self.taolun("operator", "create", email).stdout.strip()
+        self.start()
+        return token
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

@@ -38,6 +38,7 @@ from eventsourcing.domain import event
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns import rules
 from taolun.events.kernel import Conflict, DomainError, Forbidden, NotFound, TaolunAggregate
+from taolun.events.values import bounded_int
 
 EDITABLE = ("draft", "returned", "amending")
 
@@ -790,7 +791,7 @@ class Activity(TaolunAggregate):
             elif k == "participants":
                 if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                     raise DomainError("invalid_number", "参加人数必须是非负整数", field=k)
-                out[k] = v
+                out[k] = bounded_int(v, k)
             elif k == "roster":
                 roster = []
                 for p in v or []:
@@ -805,7 +806,7 @@ class Activity(TaolunAggregate):
             elif k == "leaders":
                 out[k] = rules.text_list(v, k)
             elif k == "hours":
-                out[k] = None if v is None else rules.number(v, k)
+                out[k] = None if v is None else rules.hours(v, k)
             elif k in ("phase_id", "task_id"):
                 section = "phases" if k == "phase_id" else "tasks"
                 out[k] = None if v is None else rules.item_id(v, k)

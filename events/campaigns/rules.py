@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from taolun.events.kernel import DomainError, NotFound
+from taolun.events.values import MAX_INT, check_hours, clean_text, out_of_range
 
 ACTIVITY_KINDS: tuple[str, ...] = (
     "专题学习",
@@ -58,23 +59,20 @@ HEADER_FIELDS: tuple[str, ...] = (
 )
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The read models keep activity times as given, in a 40-character column; the longest
+# canonical form ("2026-01-01T08:30:00.000000+08:00") has 32.
+MAX_DATETIME_LENGTH = 40
+# Evidence sizes live in JSON: keep them exact for every JSON reader (2^53 - 1).
+MAX_EVIDENCE_SIZE = 2**53 - 1
 
 
 # ---------------------------------------------------------------- scalars
 
 
 def text(value: Any, field: str, *, required: bool = True, max_length: int = 20000) -> str:
-    """A stripped string; ``required_field_missing`` when empty and required."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError("invalid_text", f"{field} 必须是文本", field=field)
-    value = value.strip()
-    if required and not value:
-        raise DomainError("required_field_missing", f"{field} 不能为空", field=field)
-    if len(value) > max_length:
-        raise DomainError("text_too_long", f"{field} 过长", field=field, max_length=max_length)
-    return value
+    """A stripped string that fits its column; ``required_field_missing`` when empty and
+    required."""
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def text_list(values: Any, field: str, *, required: bool = False) -> list[str]:
@@ -128,7 +126,7 @@ def iso_datetime(value: Any, field: str) -> str:
         return value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value.strip()) <= MAX_DATETIME_LENGTH:
         try:
             datetime.fromisoformat(value.strip())
             return value.strip()
@@ -142,7 +140,8 @@ def to_datetime(value: str) -> datetime:
 
 
 def number(value: Any, field: str, *, positive: bool = False) -> int | Decimal:
-    """A non-negative (or positive) int or Decimal, never a float (floats do not round-trip)."""
+    """A non-negative (or positive) int or Decimal, never a float (floats do not round-trip),
+    no larger than an integer column holds."""
     if isinstance(value, bool) or value is None:
         raise DomainError("invalid_number", f"{field} 必须是数字", field=field)
     if isinstance(value, int):
@@ -154,13 +153,20 @@ def number(value: Any, field: str, *, positive: bool = False) -> int | Decimal:
             raise DomainError("invalid_number", f"{field} 必须是数字", field=field) from None
         if not result.is_finite():
             raise DomainError("invalid_number", f"{field} 必须是数字", field=field)
-        if result == result.to_integral_value():
-            result = int(result)
     if result < 0 or (positive and result == 0):
         raise DomainError(
             "invalid_number", f"{field} 必须{'大于' if positive else '不小于'}0", field=field
         )
+    if result > MAX_INT:  # checked before int(): "1e999999999" must not become an int
+        raise out_of_range(field, 0, MAX_INT)
+    if isinstance(result, Decimal) and result == result.to_integral_value():
+        result = int(result)
     return result
+
+
+def hours(value: Any, field: str = "hours", *, positive: bool = False) -> int | Decimal:
+    """Hours as the read models store them: DECIMAL(10, 2), exactly."""
+    return check_hours(number(value, field, positive=positive), field)
 
 
 # ---------------------------------------------------------------- windows
@@ -322,7 +328,7 @@ def evidence(values: Any) -> list[dict[str, Any]]:
         if not _SHA256.match(sha):
             raise DomainError("invalid_evidence", "佐证材料缺少有效的 sha256", field="evidence.sha256")
         size = v.get("size")
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= MAX_EVIDENCE_SIZE:
             raise DomainError("invalid_evidence", "佐证材料大小无效", field="evidence.size")
         refs.append(
             {
@@ -365,7 +371,8 @@ def requirement(
             "unknown_requirement_scope", f"未知的要求范围：{scope}", scope=str(scope),
             allowed=list(REQUIREMENT_SCOPES),
         )
-    minimum = number(minimum, "minimum", positive=True)
+    minimum = (hours(minimum, "minimum", positive=True) if metric == "hours"
+               else number(minimum, "minimum", positive=True))
     if metric != "hours" and not isinstance(minimum, int):
         raise DomainError("invalid_number", "次数和天数必须是整数", field="minimum")
     if scope == "phase":

@@ -38,6 +38,10 @@ MESSAGES = {
     "corrupt_docx": "The .docx file is damaged and cannot be read.",
     "unknown_encoding": "The text encoding could not be recognised (UTF-8 or GB18030 expected).",
     "document_required": "Upload a file (file) or paste text (text).",
+    "malformed_multipart": "The request body is not valid multipart/form-data.",
+    "invalid_characters": "The text contains characters that are not allowed (NUL, control characters or lone surrogates).",
+    "number_out_of_range": "The number is out of range.",
+    "too_many_decimal_places": "The number has too many decimal places.",
 }
 
 

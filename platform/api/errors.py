@@ -18,11 +18,13 @@ def error_response(
 ) -> JsonResponse:
     from taolun.platform.api.english import localise
 
-    return JsonResponse(
-        {"code": code, "message": localise(request, code, message), "details": details or {}},
-        status=status,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    body = {"code": code, "message": localise(request, code, message), "details": details or {}}
+    try:
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    except UnicodeEncodeError:
+        # The error quotes the caller's input and that holds a lone surrogate, which UTF-8
+        # cannot carry: escape it (\udXXX) rather than fail with a 500.
+        return JsonResponse(body, status=status)
 
 
 def not_found(what: str = "对象") -> ApiError:
@@ -35,6 +37,7 @@ def forbidden(message: str = "您没有执行此操作的权限") -> ApiError:
 
 
 def install_handlers(api) -> None:
+    from django.http.multipartparser import MultiPartParserError
     from ninja.errors import AuthenticationError, HttpError, ValidationError
 
     from taolun.events.kernel import DomainError
@@ -61,6 +64,10 @@ def install_handlers(api) -> None:
             for e in exc.errors
         ]
         return error_response(422, "invalid_input", "请求参数有误", {"errors": errors}, request)
+
+    @api.exception_handler(MultiPartParserError)
+    def _multipart(request, exc: MultiPartParserError):
+        return error_response(400, "malformed_multipart", "请求体不是合法的 multipart/form-data", request=request)
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):

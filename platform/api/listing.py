@@ -4,6 +4,20 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
+from ninja.pagination import LimitOffsetPagination
+
+from taolun.events.values import MAX_INT
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """``@paginate``'s limit and offset, with an offset no database chokes on (an offset
+    beyond 64 bits answered 500). Installed by ``NINJA_PAGINATION_CLASS``."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=ninja_settings.PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_INT)
 
 
 def subtree_rows(model, path: str, **filters: Any) -> QuerySet:

@@ -25,6 +25,16 @@ def body_limit(request: HttpRequest) -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def nul_in_url(request: HttpRequest) -> str | None:
+    """The query parameter (or ``path``) whose decoded value holds a NUL, if any."""
+    if "\x00" in request.path:
+        return "path"
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return key
+    return None
+
+
 class ApiErrorsMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -36,6 +46,12 @@ class ApiErrorsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        field = nul_in_url(request)
+        if field is not None:  # PostgreSQL refuses NUL in any text; no id or filter holds one
+            return error_response(
+                422, "invalid_characters", f"{field} 含有不允许的字符（U+0000）", {"field": field},
+                request=request,
+            )
         limit = body_limit(request)
         if length > limit:
             return error_response(413, "too_large", "请求体过大", {"limit_bytes": limit}, request=request)

@@ -1,11 +1,26 @@
-"""Request and response shapes (pydantic, through django-ninja)."""
+"""Request and response shapes (pydantic, through django-ninja).
+
+The bounds declared here (lengths, ranges) show callers in the OpenAPI what the write side
+accepts; the write side checks them itself (taolun.events.values), with the characters a
+column cannot hold, so that every entry point (API, pages, import, CLI) is held to them.
+"""
 
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+
+from taolun.events.values import HOURS_DECIMAL_PLACES, MAX_HOURS, MAX_INT
+
+TEXT = 20000  # long free text (contents, descriptions) unless a column is narrower
+Text = Annotated[str, Field(max_length=TEXT)]
+Name = Annotated[str, Field(max_length=100)]  # people's names, owners, leaders
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Hours = Annotated[int, Field(ge=0, le=int(MAX_HOURS))] | Annotated[
+    str, Field(max_length=20, description=f"至多 {HOURS_DECIMAL_PLACES} 位小数，不超过 {MAX_HOURS}")
+]
 
 KindName = Literal["bureau", "school", "branch", "office"]
 RoleName = Literal["admin", "secretary", "inspector", "auditor", "viewer"]
@@ -121,26 +136,26 @@ TreeOut.model_rebuild()
 
 
 class Versioned(Schema):
-    expected_version: int | None = Field(default=None, description="或使用 If-Match 请求头")
+    expected_version: int | None = Field(default=None, ge=0, le=MAX_INT, description="或使用 If-Match 请求头")
 
 
 class HeaderFields(Schema):
-    slogan: str | None = None
-    theme: str | None = None
+    slogan: Text | None = None
+    theme: Text | None = None
     basis_documents: list[dict] | None = None
-    guiding_ideology: str | None = None
-    general_requirements: str | None = None
-    goals: list[str] | None = None
-    principles: list[str] | None = None
+    guiding_ideology: Text | None = None
+    general_requirements: Text | None = None
+    goals: list[Text] | None = None
+    principles: list[Text] | None = None
 
 
 class CampaignIn(HeaderFields):
     tenant_id: UUID
-    title: str
+    title: str = Field(max_length=200)
 
 
 class HeaderIn(HeaderFields, Versioned):
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=200)
 
 
 class LeadingGroupIn(Versioned):
@@ -148,100 +163,100 @@ class LeadingGroupIn(Versioned):
 
 
 class TopicIn(Versioned):
-    group: str = ""
-    title: str
-    description: str = ""
+    group: Text = ""
+    title: str = Field(max_length=500)
+    description: Text = ""
     mandatory: bool = False
 
 
 class TopicPatch(Versioned):
-    group: str | None = None
-    title: str | None = None
-    description: str | None = None
+    group: Text | None = None
+    title: str | None = Field(default=None, max_length=500)
+    description: Text | None = None
     mandatory: bool | None = None
 
 
 class ReasonIn(Versioned):
-    reason: str
+    reason: Text
 
 
 class PhaseIn(Versioned):
-    name: str
-    start: str
-    end: str
+    name: str = Field(max_length=200)
+    start: str = Field(max_length=40)
+    end: str = Field(max_length=40)
 
 
 class PhasePatch(Versioned):
-    name: str | None = None
-    start: str | None = None
-    end: str | None = None
+    name: str | None = Field(default=None, max_length=200)
+    start: str | None = Field(default=None, max_length=40)
+    end: str | None = Field(default=None, max_length=40)
 
 
 class TaskIn(Versioned):
-    title: str
+    title: str = Field(max_length=5000)
     phase_id: UUID | None = None
-    description: str = ""
-    responsible_units: list[str] = []
-    evidence_expected: str = ""
-    due: str | None = None
+    description: str = Field(default="", max_length=5000)
+    responsible_units: list[Text] = []
+    evidence_expected: str = Field(default="", max_length=5000)
+    due: str | None = Field(default=None, max_length=40)
 
 
 class TaskPatch(Versioned):
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=5000)
     phase_id: UUID | None = None
-    description: str | None = None
-    responsible_units: list[str] | None = None
-    evidence_expected: str | None = None
-    due: str | None = None
+    description: str | None = Field(default=None, max_length=5000)
+    responsible_units: list[Text] | None = None
+    evidence_expected: str | None = Field(default=None, max_length=5000)
+    due: str | None = Field(default=None, max_length=40)
 
 
 class AssignIn(Versioned):
     unit_id: UUID
-    owner: str
-    due: str | None = None
-    note: str = ""
+    owner: Name
+    due: str | None = Field(default=None, max_length=40)
+    note: Text = ""
 
 
 class RequirementIn(Versioned):
-    kind: str
-    metric: str
-    minimum: int | str
-    per: str = "unit"
-    scope: str = "campaign"
+    kind: str = Field(max_length=32)
+    metric: str = Field(max_length=16)
+    minimum: Hours
+    per: str = Field(default="unit", max_length=16)
+    scope: str = Field(default="campaign", max_length=16)
     phase_id: UUID | None = None
-    description: str = ""
+    description: Text = ""
 
 
 class PublishIn(Versioned):
     unit_ids: list[UUID] | None = None
-    derive_deadline: str
+    derive_deadline: str = Field(max_length=40)
 
 
 class AmendIn(Versioned):
-    summary: str
+    summary: Text
 
 
 class DeriveIn(Schema):
     tenant_id: UUID
-    title: str | None = None
+    title: str | None = Field(default=None, max_length=200)
 
 
 class CommentIn(Versioned):
-    comment: str = ""
+    comment: Text = ""
 
 
 class ReturnIn(Versioned):
-    reasons: list[str]
+    reasons: list[Text]
 
 
 class ActivityFields(Schema):
-    location: str | None = None
-    participants: int | None = None
+    location: Text | None = None
+    participants: Count | None = None
     roster: list | None = None
-    leaders: list[str] | None = None
-    hours: int | str | None = None
-    summary: str | None = None
-    outcomes: str | None = None
+    leaders: list[Text] | None = None
+    hours: Hours | None = None
+    summary: Text | None = None
+    outcomes: Text | None = None
     phase_id: UUID | None = None
     task_id: UUID | None = None
     topic_ids: list[UUID] | None = None
@@ -251,54 +266,54 @@ class ActivityFields(Schema):
 class ActivityIn(ActivityFields):
     tenant_id: UUID
     plan_id: UUID
-    kind: str
-    title: str
-    start: str
-    end: str
+    kind: str = Field(max_length=32)
+    title: str = Field(max_length=500)
+    start: str = Field(max_length=40)
+    end: str = Field(max_length=40)
 
 
 class ActivityCorrectIn(ActivityFields):
-    reason: str
-    kind: str | None = None
-    title: str | None = None
-    start: str | None = None
-    end: str | None = None
+    reason: Text
+    kind: str | None = Field(default=None, max_length=32)
+    title: str | None = Field(default=None, max_length=500)
+    start: str | None = Field(default=None, max_length=40)
+    end: str | None = Field(default=None, max_length=40)
 
 
 class SuggestionIn(Schema):
     tenant_id: UUID
     plan_id: UUID
-    title: str
-    content: str
+    title: str = Field(max_length=500)
+    content: Text
     anonymous: bool = False
     topic_ids: list[UUID] = []
 
 
 class TextIn(Schema):
-    text: str = ""
+    text: Text = ""
 
 
 class ProblemIn(Schema):
     tenant_id: UUID
     plan_id: UUID
-    description: str
-    category: str
-    source: str = ""
+    description: Text
+    category: str = Field(max_length=32)
+    source: str = Field(default="", max_length=200)
 
 
 class RectificationIn(Schema):
-    measures: list[str]
-    lead_leader: str
-    responsible_units: list[str]
-    deadline: str
+    measures: list[Text]
+    lead_leader: Name
+    responsible_units: list[Text]
+    deadline: str = Field(max_length=40)
 
 
 class RectProgressIn(Schema):
-    note: str
-    percent: int | None = None
+    note: Text
+    percent: int | None = Field(default=None, ge=0, le=100)
     evidence: list[dict] | None = None
 
 
 class CompleteIn(Schema):
-    summary: str
+    summary: Text
     evidence: list[dict]

@@ -25,7 +25,7 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
         assert (reply.status, reply.code) == (status, code), reply.body
         assert set(reply.body) == {"code", "message", "details"}
 
-    before = head(anon)
+    before = head(ops)
     # Dates outside the parent window; a phase that ends before it starts.
     refused(school.patch(f"{pa}/phases/{campaign.p2}", {"start": day(-11), "end": day(5)}), 422, "outside_parent_window")
     refused(school.post(f"{pa}/phases", {"name": "本校阶段", "start": day(60), "end": day(70)}), 422, "outside_parent_window")
@@ -39,7 +39,7 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     ok(school.post(f"{pa}/topics", {"title": "本校题目", "expected_version": version}), 201)
     refused(school.post(f"{pa}/topics", {"title": "同时的另一个"}, headers={"If-Match": str(version)}), 409, "version_conflict")
     refused(school.post(f"{pa}/topics", {"title": "x", "expected_version": version}), 409, "version_conflict")
-    after_edit = head(anon)
+    after_edit = head(ops)
     assert after_edit == before + 1  # only the one accepted edit
 
     # An activity dated outside the campaign; evidence too large or of a refused type.
@@ -60,10 +60,10 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     ok(city.post(f"{base}/reopen", {"reason": "调整"}))
     ok(city.patch(f"{base}/phases/{campaign.p2}", {"end": day(10)}))
     ok(city.post(f"{base}/amend", {"summary": "缩短"}))
-    marked = head(anon)
+    marked = head(ops)
     refused(school.post(f"{pa}/rebase", {}), 422, "rebase_conflicts")
     refused(school.post(f"{pa}/submit", {}), 422, "upstream_change_pending")
-    assert head(anon) == marked
+    assert head(ops) == marked
 
 
 def test_other_tenants_campaigns_are_not_found(org, ops) -> None:

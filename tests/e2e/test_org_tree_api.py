@@ -183,12 +183,19 @@ def test_granting_a_role_puts_one_message_in_the_grantees_inbox(org, ops):
     assert read.status == 200 and read.body["read_at"]
 
 
-def test_health_and_readiness_report_database_broker_and_lag(server, anon):
+def test_health_and_readiness_report_database_broker_and_lag(server, anon, ops):
     assert anon.get("/healthz").body == {"status": "ok"}
-    ready = anon.get("/readyz")
+    ready = ops.get("/readyz")
     assert ready.status == 200
     assert ready.body["checks"]["database"]["ok"] and ready.body["checks"]["broker"]["ok"]
     assert ready.body["checks"]["projections"]["lag"] == 0
+    assert ready.body["checks"]["projections"]["parked"] == 0
+
+
+def test_readiness_tells_anonymous_callers_and_non_operators_only_the_status(anon, org):
+    admin = org.user_with_role(org.city, "admin")
+    for caller in (anon, admin, anon.as_("tl_not-a-token")):
+        assert caller.get("/readyz").body == {"status": "ready"}
 
 
 def test_the_api_docs_are_served_without_any_cdn(anon):

@@ -49,7 +49,7 @@ def test_split_processes_deliver_a_grant_notice_through_the_shared_broker():
             f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(web.log.parent.glob("*.log"))
         )
         assert secretary.get("/api/v1/me/inbox").body["count"] == 1, logs
-        ready = Client(web.url).get("/readyz").body
+        ready = Client(web.url, token).get("/readyz").body
         assert ready["checks"]["broker"]["ok"] and ready["checks"]["broker"]["url_scheme"] == "redis"
     finally:
         for process in [*helpers, web.process]:

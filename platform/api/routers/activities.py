@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
+from taolun.events.values import MAX_INT
 from taolun.infra.blobs import blob_store
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
@@ -149,7 +150,7 @@ def read_activity(request: HttpRequest, activity_id: UUID):
 @router.get("/tenants/{tenant_id}/activities", response={200: dict, **ERRORS})
 def list_activities(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
                     status: str | None = None, kind: str | None = None,
-                    limit: int = Query(50, ge=1, le=500), offset: int = 0):
+                    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
     node = access_node(request, tenant_id)
     rows = subtree_rows(ActivityRow, node.path, campaign_id=campaign_id, status=status, kind=kind)
     return page(rows.order_by("-start", "id"), limit, offset, activity_out)
@@ -243,7 +244,7 @@ def read_suggestion(request: HttpRequest, suggestion_id: UUID):
 
 @router.get("/tenants/{tenant_id}/suggestions", response={200: dict, **ERRORS})
 def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                     limit: int = Query(50, ge=1, le=500), offset: int = 0):
+                     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
     node = access_node(request, tenant_id)
     rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
     return page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
@@ -337,7 +338,8 @@ def read_problem(request: HttpRequest, problem_id: UUID):
 
 @router.get("/tenants/{tenant_id}/problems", response={200: dict, **ERRORS})
 def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                  status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
+                  status: str | None = None, limit: int = Query(50, ge=1, le=500),
+                  offset: int = Query(0, ge=0, le=MAX_INT)):
     node = access_node(request, tenant_id)
     rows = subtree_rows(ProblemRow, node.path, campaign_id=campaign_id, status=status)
     on = figures.today(time_zone())

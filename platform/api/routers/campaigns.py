@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from taolun.events.kernel import Conflict
+from taolun.events.values import MAX_INT
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
@@ -55,7 +56,8 @@ def expected_version(request: HttpRequest, payload: Any = None) -> int | None:
     raw = request.headers.get("If-Match")
     if raw:
         value = raw.strip().removeprefix("W/").strip('"')
-        if not value.isdigit():
+        # ASCII digits only ("²".isdigit() is true) and no longer than a version can be.
+        if not (value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_INT):
             raise ApiError(422, "invalid_if_match", "If-Match 必须是方案版本号", field="If-Match")
         return int(value)
     return getattr(payload, "expected_version", None)
@@ -157,7 +159,8 @@ def author_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("/plans/{plan_id}", response={200: dict, **ERRORS})
-def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = None):
+def read_plan(request: HttpRequest, plan_id: UUID,
+              version: int | None = Query(None, ge=1, le=MAX_INT)):
     """The plan now, or as it stood at aggregate ``version``."""
     access_plan(request, plan_id)
     return plan_out(_camp(request).get_plan(plan_id, version))
@@ -165,7 +168,8 @@ def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = None):
 
 @router.get("/tenants/{tenant_id}/plans", response={200: dict, **ERRORS})
 def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-               status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: int = 0):
+               status: str | None = None, limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0, le=MAX_INT)):
     """Plans of this unit and every unit below it."""
     node = access_node(request, tenant_id)
     rows = subtree_rows(PlanRow, node.path, campaign_id=campaign_id, status=status)
@@ -471,7 +475,8 @@ def children(request: HttpRequest, plan_id: UUID):
 
 
 @router.get("/plans/{plan_id}/diff", response={200: dict, **ERRORS})
-def version_diff(request: HttpRequest, plan_id: UUID, old: int, new: int):
+def version_diff(request: HttpRequest, plan_id: UUID, old: int = Query(..., ge=0, le=MAX_INT),
+                 new: int = Query(..., ge=0, le=MAX_INT)):
     """The structured diff between two released versions."""
     access_plan(request, plan_id)
     return _jsonable(_camp(request).version_diff(plan_id, old, new))

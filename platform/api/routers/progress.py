@@ -18,6 +18,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from taolun.events.values import MAX_INT
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.schemas import Error
@@ -107,7 +108,7 @@ def list_units(
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
     sort: Literal["name", "score", "-score", "path"] = "path",
-    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Units below a node, filtered and sorted (e.g. schools without an approved plan:
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).

@@ -5,9 +5,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Path, Router
 from ninja.pagination import paginate
 
+from taolun.events.values import MAX_BIGINT
 from taolun.notifications.models import InboxMessage
 from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
@@ -152,7 +153,7 @@ def read_inbox(request: HttpRequest, unread: bool = False):
 
 
 @me.post("/me/inbox/{message_id}/read", response={200: InboxOut, **ERRORS})
-def mark_read(request: HttpRequest, message_id: int):
+def mark_read(request: HttpRequest, message_id: int = Path(..., ge=1, le=MAX_BIGINT)):
     message = InboxMessage.objects.filter(pk=message_id, user_id=principal(request).user_id).first()
     if message is None:
         raise not_found("消息")
