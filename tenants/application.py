@@ -102,6 +102,7 @@ class Tenancy(TaolunApplication):
             parent.attach_child(tenant_id=parent.id, actor=actor, child_id=new_id)
         return new_id, self.save_all(tenant, parent, index)
 
+    @retry_on_conflict()
     def rename_tenant(self, actor: UUID | None, tenant_id: UUID, name: str) -> int:
         tenant = self.get_tenant(tenant_id)
         tenant.rename(actor, name)
