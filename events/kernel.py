@@ -6,6 +6,8 @@ facts such as an operator) and ``actor`` (the user who caused it, ``None`` for t
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -122,6 +124,11 @@ class TaolunApplication(Application):
         return index if isinstance(index, RequestIndex) else None
 
 
+class StaleRead(Exception):
+    """Two aggregates read by one command disagree: another writer committed between the
+    reads. Like a concurrent append, it is retried against fresh state."""
+
+
 def retry_on_conflict(attempts: int = 5) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Re-run a command whose aggregate moved on under it (optimistic concurrency).
 
@@ -135,12 +142,14 @@ def retry_on_conflict(attempts: int = 5) -> Callable[[Callable[..., T]], Callabl
             for attempt in range(attempts):
                 try:
                     return func(*args, **kwargs)
-                except IntegrityError:
+                except (IntegrityError, StaleRead):
                     if attempt == attempts - 1:
                         raise Conflict(
                             "concurrent_update",
                             "记录已被他人同时修改，请重试",
                         ) from None
+                    # Jittered backoff: writers that collided do not collide again in step.
+                    time.sleep(random.uniform(0, 0.005 * 2**attempt))
             raise AssertionError("unreachable")
 
         return wrapper
