@@ -254,3 +254,17 @@ def test_an_unauthenticated_write_with_a_key_writes_nothing(runtime, city):
         status, body, _ = Api(token).send("POST", "/api/v1/tenants", school_payload(city), code())
         assert status == 401
     assert IdempotencyRecord.objects.count() == before
+
+
+def test_a_retried_derive_whose_answer_was_lost_answers_the_derived_plan_not_plan_exists(runtime):
+    city, schools, _, cid, plan, phase, _ = build_city(runtime)
+    runtime.runner.catch_up()
+    ops = Api(bearer(runtime)[1])
+    key = code()
+    status, first, _ = ops.send("POST", f"/api/v1/plans/{cid}/derive", {"tenant_id": str(schools[1])}, key)
+    assert status == 201
+    IdempotencyRecord.objects.filter(key=key).delete()
+    status, again, _ = ops.send("POST", f"/api/v1/plans/{cid}/derive", {"tenant_id": str(schools[1])}, key)
+    assert (status, again["id"]) == (201, first["id"])
+    status, other, _ = ops.send("POST", f"/api/v1/plans/{cid}/derive", {"tenant_id": str(schools[1])}, code())
+    assert (status, other["code"]) == (409, "plan_exists")

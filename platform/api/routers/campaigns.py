@@ -376,11 +376,14 @@ def derive(request: HttpRequest, plan_id: UUID, payload: DeriveIn):
     if not inside(node, parent.path):
         raise ApiError(422, "unit_outside_subtree", "只能为上级方案所属单位的下级单位制定实施方案",
                        field="tenant_id")
-    if PlanRow.objects.filter(campaign_id=parent.campaign_id, node_id=node.id).exists():
-        raise ApiError(409, "plan_exists", "本单位已有该活动的实施方案", field="tenant_id")
-    child = run_command(
-        request, lambda rt: rt.campaigns.derive_plan(plan_id, actor(request), node.id, payload.title))
-    return 201, _camp_out(child)
+
+    def command(rt):
+        # Checked in the command: a retry whose first copy derived the plan is answered it.
+        if PlanRow.objects.filter(campaign_id=parent.campaign_id, node_id=node.id).exists():
+            raise ApiError(409, "plan_exists", "本单位已有该活动的实施方案", field="tenant_id")
+        return rt.campaigns.derive_plan(plan_id, actor(request), node.id, payload.title)
+
+    return 201, _camp_out(run_command(request, command))
 
 
 @router.post("/plans/{plan_id}/submit", response={200: dict, **ERRORS})
