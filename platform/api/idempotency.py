@@ -122,9 +122,10 @@ def run_once(runtime, state: KeyedRequest | None, command: Callable[[Any], Resul
                 result = command(runtime)
         except RequestAlreadyDone:
             earlier = runtime.tenancy.request_index(state.claim.index_id)
-        except DomainError:
+        except (DomainError, ApiError):
             # A racing copy may have committed first and tripped this copy's guards
-            # (duplicate_code, duplicate_email ...): its effect is this request's answer.
+            # (duplicate_code, duplicate_email, plan_exists ...): its effect is this
+            # request's answer.
             earlier = runtime.tenancy.request_index(state.claim.index_id)
             if earlier is None:
                 raise
