@@ -117,7 +117,7 @@ class TaolunApplication(Application):
         return max((r.notification.id for r in recordings), default=0)
 
     def request_index(self, index_id: UUID) -> RequestIndex | None:
-        """The committed claim of a request, if any (read from the store, never a cache)."""
+        """The committed claim of a request, if any (its existence is read from the store)."""
         if not list(self.events.get(originator_id=index_id, limit=1)):
             return None
         index = self.repository.get(index_id)
