@@ -60,7 +60,8 @@ def open_keyed_request(request: HttpRequest, key: str) -> HttpResponse | None:
     if kept is None:
         return None
     if kept.fingerprint != fingerprint:
-        return key_reused(request)
+        reused = key_reused()
+        return error_response(reused.status, reused.code, reused.message, reused.details, request)
     replay = HttpResponse(bytes(kept.body), status=kept.status, content_type=kept.content_type)
     replay["Idempotent-Replayed"] = "true"
     return replay
@@ -97,11 +98,9 @@ def keep_instead(request: HttpRequest, response: HttpResponse) -> None:
         state.kept_instead = response
 
 
-def key_reused(request: HttpRequest) -> HttpResponse:
-    return error_response(
-        422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求",
-        {"field": "Idempotency-Key"}, request=request,
-    )
+def key_reused() -> ApiError:
+    return ApiError(422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求",
+                    field="Idempotency-Key")
 
 
 # -- running the command once -------------------------------------------------------------
@@ -137,8 +136,7 @@ def run_once(runtime, state: KeyedRequest | None, command: Callable[[Any], Resul
 
 def replay(runtime, state: KeyedRequest, earlier: RequestIndex) -> tuple[int, UUID | None]:
     if earlier.fingerprint != state.claim.fingerprint:
-        raise ApiError(422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求",
-                       field="Idempotency-Key")
+        raise key_reused()
     state.committed = state.replayed = True
     # The earlier copy's events are at or below the log's head: waiting for the head is
     # read-your-writes for them.
