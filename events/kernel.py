@@ -6,13 +6,18 @@ facts such as an operator) and ``actor`` (the user who caused it, ``None`` for t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ClassVar, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 T = TypeVar("T")
@@ -90,9 +95,38 @@ class TaolunApplication(Application):
         return aggregate
 
     def save_all(self, *aggregates: Aggregate | None) -> int:
-        """Save atomically; answer the last notification id (for read-your-writes)."""
-        recordings = self.save(*[a for a in aggregates if a is not None])
+        """Save atomically; answer the last notification id (for read-your-writes).
+
+        Inside :func:`claiming`, the first save also appends the request's index, so the
+        request's key commits (or not) with its events."""
+        present = [a for a in aggregates if a is not None]
+        claim = pending_claim()
+        if claim is None:
+            return self._save_recorded(present)
+        try:
+            nid = self._save_recorded([*present, claim.index_for(present)])
+        except IntegrityError:
+            if self.request_index(claim.index_id) is not None:
+                raise RequestAlreadyDone(claim.index_id) from None
+            raise
+        claim.saved = True
+        return nid
+
+    def _save_recorded(self, aggregates: list[Aggregate]) -> int:
+        recordings = self.save(*aggregates)
         return max((r.notification.id for r in recordings), default=0)
+
+    def request_index(self, index_id: UUID) -> RequestIndex | None:
+        """The committed claim of a request, if any (its existence is read from the store)."""
+        if not list(self.events.get(originator_id=index_id, limit=1)):
+            return None
+        index = self.repository.get(index_id)
+        return index if isinstance(index, RequestIndex) else None
+
+
+class StaleRead(Exception):
+    """Two aggregates read by one command disagree: another writer committed between the
+    reads. Like a concurrent append, it is retried against fresh state."""
 
 
 def retry_on_conflict(attempts: int = 5) -> Callable[[Callable[..., T]], Callable[..., T]]:
@@ -108,14 +142,100 @@ def retry_on_conflict(attempts: int = 5) -> Callable[[Callable[..., T]], Callabl
             for attempt in range(attempts):
                 try:
                     return func(*args, **kwargs)
-                except IntegrityError:
+                except (IntegrityError, StaleRead):
                     if attempt == attempts - 1:
                         raise Conflict(
                             "concurrent_update",
                             "记录已被他人同时修改，请重试",
                         ) from None
+                    # Jittered backoff: writers that collided do not collide again in step.
+                    time.sleep(random.uniform(0, 0.005 * 2**attempt))
             raise AssertionError("unreachable")
 
         return wrapper
 
     return decorate
+
+
+# -- exactly once for retried requests ----------------------------------------------------
+#
+# A request sent with an Idempotency-Key claims an index aggregate whose id is derived from
+# the caller and the key (like the uniqueness indexes of codes and e-mails). The claim is
+# saved in the SAME atomic append as the command's events, so the log itself says whether
+# the request happened: no "in progress" state a crash could orphan, and two racing copies
+# collide on the index id, so only one of them appends anything. See docs/idempotency.md.
+
+
+class RequestIndex(TaolunAggregate):
+    """Index aggregate: one request (caller + Idempotency-Key) committed these events."""
+
+    @staticmethod
+    def id_for(scope: str, key: str) -> UUID:
+        return index_id("idempotency", scope, key)
+
+    @staticmethod
+    def create_id(tenant_id: UUID | None, actor: UUID | None, scope: str, key: str,
+                  fingerprint: str, created: list[str]) -> UUID:
+        return RequestIndex.id_for(scope, key)
+
+    @event("Claimed")
+    def __init__(self, tenant_id: UUID | None, actor: UUID | None, scope: str, key: str,
+                 fingerprint: str, created: list[str]) -> None:
+        self.scope = scope
+        self.key = key
+        self.fingerprint = fingerprint  # what was asked: a reused key is told apart
+        self.created = created  # aggregates the request created; the first is its answer
+
+    @property
+    def created_id(self) -> UUID | None:
+        return UUID(self.created[0]) if self.created else None
+
+
+class RequestAlreadyDone(Exception):
+    """The request's key was claimed by an earlier (or racing) copy; this one appended
+    nothing. Not an IntegrityError: re-running the command must not be tried."""
+
+    def __init__(self, index_id: UUID) -> None:
+        super().__init__(str(index_id))
+        self.index_id = index_id
+
+
+@dataclass
+class Claim:
+    scope: str
+    key: str
+    fingerprint: str
+    actor: UUID | None = None
+    saved: bool = False
+
+    @property
+    def index_id(self) -> UUID:
+        return RequestIndex.id_for(self.scope, self.key)
+
+    def index_for(self, aggregates: Sequence[Aggregate]) -> RequestIndex:
+        created = [str(a.id) for a in aggregates if _is_new(a)]
+        return RequestIndex(tenant_id=None, actor=self.actor, scope=self.scope, key=self.key,
+                            fingerprint=self.fingerprint, created=created)
+
+
+def _is_new(aggregate: Aggregate) -> bool:
+    pending = aggregate.pending_events
+    return bool(pending) and pending[0].originator_version == type(aggregate).INITIAL_VERSION
+
+
+_claim: ContextVar[Claim | None] = ContextVar("taolun_request_claim", default=None)
+
+
+@contextmanager
+def claiming(claim: Claim) -> Iterator[Claim]:
+    """Saves inside this block carry ``claim`` (the first successful one only)."""
+    token = _claim.set(claim)
+    try:
+        yield claim
+    finally:
+        _claim.reset(token)
+
+
+def pending_claim() -> Claim | None:
+    claim = _claim.get()
+    return claim if claim is not None and not claim.saved else None

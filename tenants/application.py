@@ -14,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 from taolun.events.kernel import (
     Conflict,
     DomainError,
+    StaleRead,
     TaolunApplication,
     retry_on_conflict,
 )
@@ -102,6 +103,7 @@ class Tenancy(TaolunApplication):
             parent.attach_child(tenant_id=parent.id, actor=actor, child_id=new_id)
         return new_id, self.save_all(tenant, parent, index)
 
+    @retry_on_conflict()
     def rename_tenant(self, actor: UUID | None, tenant_id: UUID, name: str) -> int:
         tenant = self.get_tenant(tenant_id)
         tenant.rename(actor, name)
@@ -135,7 +137,7 @@ class Tenancy(TaolunApplication):
             tenant_id=tenant.id, actor=actor, old_parent_id=old_parent.id,
             new_parent_id=new_parent.id,
         )
-        old_parent.detach_child(tenant_id=old_parent.id, actor=actor, child_id=tenant.id)
+        self._detach(old_parent, tenant, actor)
         new_parent.attach_child(tenant_id=new_parent.id, actor=actor, child_id=tenant.id)
         return self.save_all(tenant, old_parent, new_parent, old_index, new_index)
 
@@ -158,9 +160,15 @@ class Tenancy(TaolunApplication):
             changed.append(node)
         if tenant.parent_id is not None:
             parent = self.get_tenant(tenant.parent_id)
-            parent.detach_child(tenant_id=parent.id, actor=actor, child_id=tenant.id)
+            self._detach(parent, tenant, actor)
             changed.append(parent)
         return self.save_all(*changed)
+
+    @staticmethod
+    def _detach(parent: Tenant, child: Tenant, actor: UUID | None) -> None:
+        if child.id not in parent.children:  # the child was read before a racing move
+            raise StaleRead(f"{child.id} is no longer a child of {parent.id}")
+        parent.detach_child(tenant_id=parent.id, actor=actor, child_id=child.id)
 
     def _collect_subtree(self, node: Tenant, into: list[Tenant]) -> None:
         into.append(node)

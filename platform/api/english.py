@@ -31,7 +31,11 @@ MESSAGES = {
     "concurrent_update": "The record was changed concurrently; please retry.",
     "version_conflict": "The plan was changed by someone else; reload and retry.",
     "idempotency_key_reused": "This Idempotency-Key was already used for a different request.",
-    "idempotency_in_progress": "The same request is still being processed; retry shortly.",
+    "accepted": "Accepted: the write is saved; its result can be read shortly.",
+    "token_shown_once": (
+        "This request already issued its token; the secret is shown only in the first answer."
+        " If it was lost, revoke the token and issue a new one."
+    ),
     "invalid_idempotency_key": "Idempotency-Key must be at most 200 characters.",
     "empty_document": "The document is empty.",
     "not_a_document": "Unsupported file type; upload a .docx or a text file.",

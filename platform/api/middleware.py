@@ -1,17 +1,16 @@
-"""HTTP-level guards: body size, JSON errors for the API's own 404/500, idempotent writes."""
+"""HTTP-level guards: body size, JSON errors for the API's own 404/500 (and 202 for a
+committed write that cannot be read back yet), idempotent writes."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from taolun.platform.api.errors import error_response
-from taolun.platform.api.models import IdempotencyRecord
+from taolun.platform.api.idempotency import Accepted, accepted_response, keep_answer, open_keyed_request
 
 log = logging.getLogger("taolun.api")
 
@@ -71,6 +70,13 @@ class ApiErrorsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, Accepted):
+            return accepted_response(request, exception.notification_id, exception.created)
+        committed = getattr(request, "taolun_notification_id", 0)
+        if committed and request.path.startswith(API_PREFIX):
+            # The write is in the log: reading it back failed, the write did not.
+            log.exception("read-back failed after commit on %s %s", request.method, request.path)
+            return accepted_response(request, committed, getattr(request, "taolun_created_id", None))
         if request.path.startswith(API_PREFIX):
             log.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(500, "internal_error", "服务器内部错误", request=request)
@@ -78,9 +84,9 @@ class ApiErrorsMiddleware:
 
 
 class IdempotencyMiddleware:
-    """A write sent again with the same ``Idempotency-Key`` gets the first answer back and
-    appends nothing. Keys are scoped to the credential; reusing a key for a different
-    request is refused."""
+    """A write sent again with the same ``Idempotency-Key`` has one effect and gets the
+    first answer back. The decision is the event log's (see platform/api/idempotency.py);
+    this only hands requests to it before and after the view."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -89,40 +95,7 @@ class IdempotencyMiddleware:
         key = request.headers.get("Idempotency-Key")
         if not key or request.method not in WRITE_METHODS or not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        if len(key) > 200:
-            return error_response(
-                422, "invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符",
-                {"field": "Idempotency-Key"}, request=request,
-            )
-        scope = hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest()
-        fingerprint = hashlib.sha256(
-            request.method.encode() + b" " + request.get_full_path().encode() + b"\n" + request.body
-        ).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint
-                )
-        except IntegrityError:
-            earlier = IdempotencyRecord.objects.filter(scope=scope, key=key).first()
-            if earlier is None:  # purged in between: treat as new next time
-                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试", request=request)
-            if earlier.fingerprint != fingerprint:
-                return error_response(
-                    422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求",
-                    {"field": "Idempotency-Key"}, request=request,
-                )
-            if earlier.status is None:
-                return error_response(409, "idempotency_in_progress", "相同的请求正在处理中，请稍后重试", request=request)
-            replay = HttpResponse(bytes(earlier.body), status=earlier.status, content_type=earlier.content_type)
-            replay["Idempotent-Replayed"] = "true"
-            return replay
-        response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            record.delete()  # not an answer worth replaying; let the client try again
-        else:
-            record.status = response.status_code
-            record.body = response.content
-            record.content_type = response.get("Content-Type", "application/json")
-            record.save(update_fields=["status", "body", "content_type"])
-        return response
+        kept = open_keyed_request(request, key)
+        if kept is not None:
+            return kept
+        return keep_answer(request, self.get_response(request))

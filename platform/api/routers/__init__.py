@@ -2,8 +2,10 @@
 
 
 def ROUTERS() -> list:  # noqa: N802 - a registry, called when the API is built
-    from taolun.platform.api.routers import activities, campaigns, imports, progress, tenants, users
+    from taolun.platform.api.routers import (
+        activities, campaigns, imports, progress, tenants, users, writes,
+    )
 
     # Campaign routers (plans, activities, suggestions, problems, progress) add themselves here.
     return [tenants.router, users.router, users.me, imports.router, campaigns.router,
-            activities.router, progress.router]
+            activities.router, progress.router, writes.router]

@@ -131,15 +131,9 @@ def log_activity(request: HttpRequest, payload: ActivityIn):
     body = payload.dict(exclude_none=True)
     for key in ("tenant_id", "plan_id"):
         body.pop(key)
-    created: list[UUID] = []
-
-    def command(rt):
-        activity_id, nid = rt.campaigns.log_activity(actor(request), node.id, payload.plan_id, **body)
-        created.append(activity_id)
-        return nid
-
-    run_command(request, command)
-    return 201, activity_out(ActivityRow.objects.get(pk=created[0]))
+    activity_id = run_command(
+        request, lambda rt: rt.campaigns.log_activity(actor(request), node.id, payload.plan_id, **body))
+    return 201, activity_out(ActivityRow.objects.get(pk=activity_id))
 
 
 @router.get("/activities/{activity_id}", response={200: dict, **ERRORS})
@@ -224,17 +218,10 @@ def access_suggestion(request: HttpRequest, suggestion_id: UUID, *roles: str) ->
 def submit_suggestion(request: HttpRequest, payload: SuggestionIn):
     node = access_node(request, payload.tenant_id, "admin", "secretary", "viewer")
     _unit_plan(request, node, payload.plan_id)
-    created: list[UUID] = []
-
-    def command(rt):
-        sid, nid = rt.campaigns.submit_suggestion(
-            actor(request), node.id, payload.plan_id, title=payload.title, content=payload.content,
-            anonymous=payload.anonymous, topic_ids=payload.topic_ids)
-        created.append(sid)
-        return nid
-
-    run_command(request, command)
-    return 201, suggestion_out(request, SuggestionRow.objects.get(pk=created[0]))
+    suggestion_id = run_command(request, lambda rt: rt.campaigns.submit_suggestion(
+        actor(request), node.id, payload.plan_id, title=payload.title, content=payload.content,
+        anonymous=payload.anonymous, topic_ids=payload.topic_ids))
+    return 201, suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id))
 
 
 @router.get("/suggestions/{suggestion_id}", response={200: dict, **ERRORS})
@@ -318,17 +305,10 @@ def access_problem(request: HttpRequest, problem_id: UUID, *roles: str) -> Probl
 def record_problem(request: HttpRequest, payload: ProblemIn):
     node = access_node(request, payload.tenant_id, *LOGGERS)
     _unit_plan(request, node, payload.plan_id)
-    created: list[UUID] = []
-
-    def command(rt):
-        pid, nid = rt.campaigns.record_problem(
-            actor(request), node.id, payload.plan_id, description=payload.description,
-            category=payload.category, source=payload.source)
-        created.append(pid)
-        return nid
-
-    run_command(request, command)
-    return 201, problem_out(ProblemRow.objects.get(pk=created[0]))
+    problem_id = run_command(request, lambda rt: rt.campaigns.record_problem(
+        actor(request), node.id, payload.plan_id, description=payload.description,
+        category=payload.category, source=payload.source))
+    return 201, problem_out(ProblemRow.objects.get(pk=problem_id))
 
 
 @router.get("/problems/{problem_id}", response={200: dict, **ERRORS})

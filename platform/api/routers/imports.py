@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from taolun.platform.api.access import access_node
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError
+from taolun.platform.api.idempotency import Accepted
 from taolun.platform.api.schemas import Error
 from taolun.platform.plan_imports import extract, import_plan
 
@@ -61,7 +62,9 @@ def create_import(
             parent_plan_id=parent_plan_id,
         )
         results.append(result)
-        return result["notification_id"]
+        return result["plan_id"], result["notification_id"]
 
-    run_command(request, command)
+    plan_id = run_command(request, command)
+    if not results:  # a retry of an import that committed: the plan stands, read it there
+        raise Accepted(request.taolun_notification_id, plan_id)  # type: ignore[attr-defined]
     return 201, results[0]

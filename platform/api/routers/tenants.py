@@ -37,20 +37,13 @@ def register_tenant(request: HttpRequest, payload: TenantIn):
             raise forbidden("只有平台运维人员可以创建顶层单位")
     else:
         access_node(request, payload.parent_id, "admin")
-    created: list[UUID] = []
-
-    def command(rt):
-        tenant_id, nid = rt.tenancy.register_tenant(
-            actor(request), payload.kind, payload.code, payload.name, payload.parent_id
-        )
-        created.append(tenant_id)
-        return nid
-
-    run_command(request, command)
+    tenant_id = run_command(request, lambda rt: rt.tenancy.register_tenant(
+        actor(request), payload.kind, payload.code, payload.name, payload.parent_id
+    ))
     # The projection hands over the row it just wrote when this process applied it.
     org = get_runtime().runner.projection("org")
-    written = org.take_written(created[0]) if org is not None else None  # type: ignore[attr-defined]
-    return 201, written or OrgNode.objects.get(pk=created[0])
+    written = org.take_written(tenant_id) if org is not None else None  # type: ignore[attr-defined]
+    return 201, written or OrgNode.objects.get(pk=tenant_id)
 
 
 class ListFilters(Schema):

@@ -12,7 +12,8 @@ from taolun.events.values import MAX_BIGINT
 from taolun.notifications.models import InboxMessage
 from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
-from taolun.platform.api.errors import ApiError, not_found
+from taolun.platform.api.errors import ApiError, error_response, not_found
+from taolun.platform.api.idempotency import keep_instead
 from taolun.platform.api.schemas import (
     Error,
     GrantIn,
@@ -45,17 +46,10 @@ def user_out(user: UserAccount) -> dict:
 def register_user(request: HttpRequest, payload: UserIn):
     """Register a user homed in a unit the caller administers."""
     access_node(request, payload.home_id, "admin")
-    created: list[UUID] = []
-
-    def command(rt):
-        user_id, nid = rt.tenancy.register_user(
-            actor(request), payload.email, payload.name, payload.home_id
-        )
-        created.append(user_id)
-        return nid
-
-    run_command(request, command)
-    return 201, user_out(UserAccount.objects.get(pk=created[0]))
+    user_id = run_command(request, lambda rt: rt.tenancy.register_user(
+        actor(request), payload.email, payload.name, payload.home_id
+    ))
+    return 201, user_out(UserAccount.objects.get(pk=user_id))
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
@@ -116,8 +110,17 @@ def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
         return token.notification_id
 
     run_command(request, command)
+    if not issued:  # a retry of a request that issued its token already: never twice
+        raise shown_once()
     token = issued[0]
+    # The plaintext is shown in this answer only; a replay gets the token id instead.
+    keep_instead(request, error_response(
+        409, "token_shown_once", shown_once().message, {"token_id": token.token_id}, request))
     return 201, {"token": token.token, "token_id": token.token_id, "expires_at": token.expires_at}
+
+
+def shown_once() -> ApiError:
+    return ApiError(409, "token_shown_once", "该请求已签发令牌；令牌明文只在首次响应中显示一次，如已丢失请吊销后重新签发")
 
 
 @router.get("/users/{user_id}/tokens", response={200: list[TokenOut], **ERRORS})
