@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from taolun.notifications.models import InboxMessage
 from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
-from taolun.platform.api.errors import ApiError, not_found
+from taolun.platform.api.errors import ApiError, forbidden, not_found
 from taolun.platform.api.schemas import (
     Error,
     GrantIn,
@@ -95,18 +95,21 @@ def revoke_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
 
 
 def _token_owner(request: HttpRequest, user_id: UUID) -> UserAccount:
-    """Users manage their own tokens; admins of their home unit and operators too."""
-    if user_id == principal(request).user_id:
-        return access_user(request, user_id)
-    if principal(request).is_operator:
-        return access_user(request, user_id)
-    return access_user(request, user_id, "admin")
+    """The user whose tokens are listed or revoked: the user, an operator, or an admin whose
+    subtree holds every grant of the user (the rule lives in the tenancy application)."""
+    from taolun.platform.runtime import get_runtime
+
+    user = access_user(request, user_id)
+    if not get_runtime().tenancy.may_manage_tokens(actor(request), user.id):
+        raise forbidden()
+    return user
 
 
 @router.post("/users/{user_id}/tokens", response={201: IssuedTokenOut, **ERRORS})
 def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
-    """Issue an API token. The token is shown in this answer only; the server keeps its hash."""
-    user = _token_owner(request, user_id)
+    """Issue an API token: only for oneself (operators for anyone). The token is shown in
+    this answer only; the server keeps its hash."""
+    user = access_user(request, user_id)
     issued = []
 
     def command(rt):

@@ -1,0 +1,55 @@
+"""Issue 7: no role acts beyond its grants: tokens are minted only by their user (or an
+operator), token management and grants need an admin above every grant involved, and
+nobody grants themselves a role."""
+
+from tests.e2e.conftest import unique
+
+
+def _city_admin_homed_at(org, ops, node):
+    reply = ops.post("/api/v1/users", {"email": f"{unique('big')}@x.test", "name": "市管理员", "home_id": node["id"]})
+    user = reply.body
+    assert ops.post(f"/api/v1/users/{user['id']}/grants", {"node_id": org.city["id"], "role": "admin"}).status == 201
+    token = ops.post(f"/api/v1/users/{user['id']}/tokens", {"label": "own"}).body["token"]
+    return user, ops.as_(token)
+
+
+def test_a_school_admin_cannot_mint_a_token_for_a_city_admin_homed_at_its_school(org, ops):
+    school_admin = org.user_with_role(org.school_a, "admin")
+    big, _ = _city_admin_homed_at(org, ops, org.school_a)
+    reply = school_admin.post(f"/api/v1/users/{big['id']}/tokens", {"label": "stolen"})
+    assert reply.status == 403 and reply.code == "token_issuer_forbidden"
+    assert len(ops.get(f"/api/v1/users/{big['id']}/tokens").body) == 1
+    # ... nor list or revoke the city admin's tokens
+    assert school_admin.get(f"/api/v1/users/{big['id']}/tokens").status == 403
+    token_id = ops.get(f"/api/v1/users/{big['id']}/tokens").body[0]["token_id"]
+    assert school_admin.delete(f"/api/v1/users/{big['id']}/tokens/{token_id}").status == 403
+    assert ops.get(f"/api/v1/users/{big['id']}/tokens").body[0]["revoked_at"] is None
+
+
+def test_users_mint_their_own_tokens_and_an_admin_may_revoke_those_of_its_own_people(org, ops):
+    school_admin = org.user_with_role(org.school_a, "admin")
+    teacher = org.user_with_role(org.school_a, "viewer")
+    own = teacher.post(f"/api/v1/users/{teacher.user['id']}/tokens", {"label": "phone"})
+    assert own.status == 201
+    minted = school_admin.post(f"/api/v1/users/{teacher.user['id']}/tokens", {"label": "x"})
+    assert minted.status == 403
+    listed = school_admin.get(f"/api/v1/users/{teacher.user['id']}/tokens")
+    assert listed.status == 200 and len(listed.body) == 2
+    revoked = school_admin.delete(f"/api/v1/users/{teacher.user['id']}/tokens/{own.body['token_id']}")
+    assert revoked.status == 200 and revoked.body["revoked_at"]
+
+
+def test_an_admin_cannot_grant_itself_a_role(org):
+    admin = org.user_with_role(org.district_a, "admin")
+    reply = admin.post(f"/api/v1/users/{admin.user['id']}/grants", {"node_id": org.school_a["id"], "role": "auditor"})
+    assert reply.status == 403 and reply.code == "self_grant"
+    roles = {(g["node_id"], g["role"]) for g in admin.get("/api/v1/me").body["grants"]}
+    assert roles == {(org.district_a["id"], "admin")}
+
+
+def test_a_school_admin_cannot_revoke_a_grant_held_above_its_school(org, ops):
+    school_admin = org.user_with_role(org.school_a, "admin")
+    big, big_client = _city_admin_homed_at(org, ops, org.school_a)
+    reply = school_admin.post(f"/api/v1/users/{big['id']}/grants/revoke", {"node_id": org.city["id"], "role": "admin"})
+    assert reply.status == 404  # the city is outside the school admin's grants
+    assert big_client.get(f"/api/v1/tenants/{org.city['id']}").status == 200
