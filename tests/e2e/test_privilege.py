@@ -53,3 +53,23 @@ def test_a_school_admin_cannot_revoke_a_grant_held_above_its_school(org, ops):
     reply = school_admin.post(f"/api/v1/users/{big['id']}/grants/revoke", {"node_id": org.city["id"], "role": "admin"})
     assert reply.status == 404  # the city is outside the school admin's grants
     assert big_client.get(f"/api/v1/tenants/{org.city['id']}").status == 200
+
+
+def test_a_unit_below_reads_only_released_versions_of_a_parent_campaign(org):
+    from tests.e2e.campaign_helpers import Campaign, ok
+
+    city = org.user_with_role(org.city, "admin")
+    school = org.user_with_role(org.school_a, "admin")
+    draft = Campaign(city, org.city, publish=False)
+    assert school.get(f"/api/v1/plans/{draft.id}").status == 404
+    campaign = Campaign(city, org.city)
+    assert ok(school.get(f"/api/v1/plans/{campaign.id}"))["status"] == "published"
+    assert school.get(f"/api/v1/plans/{campaign.id}?version=1").status == 404  # the first draft
+    ok(city.post(f"/api/v1/plans/{campaign.id}/reopen", {"reason": "补充"}))
+    ok(city.post(f"/api/v1/plans/{campaign.id}/topics", {"group": "（三）", "title": "尚未发布的题目"}), 201)
+    seen = ok(school.get(f"/api/v1/plans/{campaign.id}"))
+    assert seen["status"] == "published" and "尚未发布的题目" not in {t["title"] for t in seen["topics"]}
+    latest = ok(city.get(f"/api/v1/plans/{campaign.id}"))["version"]
+    missing = school.get(f"/api/v1/plans/{campaign.id}?version={latest}")
+    assert (missing.status, missing.body["message"]) == (404, "方案不存在")
+    assert school.get(f"/api/v1/plans/{campaign.id}/upstream").status == 404

@@ -195,11 +195,12 @@ def return_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
 
 
 def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
-    """The author of an anonymous suggestion is shown to readers at the unit itself (or
-    below) and to auditors; readers above the unit see "匿名"."""
+    """The author of an anonymous suggestion is shown to its author and to readers at the
+    unit itself (or below); readers above the unit see "匿名" (an auditor may unmask it, and
+    that read is recorded: ``POST /suggestions/{id}/unmask``)."""
     who = principal(request)
     shown = not r.anonymous or any(
-        r.path.startswith(p) and (role == "auditor" or len(p) >= len(r.path)) for p, role in who.grants
+        r.path.startswith(p) and len(p) >= len(r.path) for p, _ in who.grants
     ) or r.author == who.user_id
     return _jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
@@ -247,6 +248,22 @@ def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | 
     node = access_node(request, tenant_id)
     rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
     return page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
+
+
+@router.post("/suggestions/{suggestion_id}/unmask", response={200: dict, **ERRORS})
+def unmask_author(request: HttpRequest, suggestion_id: UUID):
+    """An auditor reads who wrote an anonymous suggestion. The read is itself an event in
+    the suggestion's history (who unmasked it, when), visible to whoever audits the unit."""
+    access_suggestion(request, suggestion_id, "auditor")
+    authors: list[UUID] = []
+
+    def command(rt):
+        author, nid = rt.campaigns.unmask_suggestion_author(suggestion_id, actor(request))
+        authors.append(author)
+        return nid
+
+    run_command(request, command)
+    return {**suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id)), "author": authors[0]}
 
 
 def _suggestion_command(request, suggestion_id, call) -> dict:
