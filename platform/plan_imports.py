@@ -28,8 +28,10 @@ def import_plan(
     else:
         parent = runtime.campaigns.get_plan(parent_plan_id)
         above = {t.id for t in runtime.tenancy.ancestors(tenant_id)[1:]}
-        if parent.tenant_id not in above:  # plans flow down the tree only
-            raise NotFound("plan_not_found", "上级方案不存在")
+        # Plans flow down the tree only, and only once released; any other parent answers
+        # exactly like a missing plan (same code, same words).
+        if parent.tenant_id not in above or not parent.released_version:
+            raise NotFound("plan_not_found", "方案不存在")
         draft = derived_draft(extracted, parent=parent, tenant_id=tenant_id, actor=actor)
     notification_id = runtime.campaigns.save_all(draft.plan)
     return {
