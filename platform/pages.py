@@ -1,4 +1,4 @@
-"""Server-rendered pages (Jinja2): the landing page with the organisation tree."""
+"""Server-rendered pages (Jinja2): a neutral landing page and the plan import page."""
 
 from __future__ import annotations
 
@@ -21,16 +21,10 @@ def jinja_environment(**options) -> Environment:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    roots = OrgNode.objects.filter(parent__isnull=True, archived=False).order_by("code")
-    children = OrgNode.objects.filter(depth=1, archived=False).order_by("kind", "code")
-    by_parent: dict = {}
-    for child in children:
-        by_parent.setdefault(child.parent_id, []).append(child)
+    """A neutral landing page: nothing tenant-specific (no cities, no units, no counts) for
+    an anonymous visitor; how to sign in and where the API is documented."""
     html = render_to_string(
-        "taolun/home.html",
-        {"roots": roots, "children": by_parent, "lang": request.GET.get("lang", "zh")},
-        request=request,
-        using="jinja2",
+        "taolun/home.html", {"lang": request.GET.get("lang", "zh")}, request=request, using="jinja2"
     )
     return HttpResponse(html)
 
