@@ -30,12 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload or paste a 实施方案: see what was extracted; with a token and a unit, save it
-    as that unit's draft (the same service the API and the CLI use)."""
+    """Upload or paste a 实施方案: see what was extracted (anonymous, throttled per IP,
+    parsed in the worker pool); with a token and a unit, save it as that unit's draft (the
+    same service the API and the CLI use). Saving needs a token: sign-in is the token."""
     from taolun.events.kernel import DomainError
     from taolun.platform.api.access import BearerToken
+    from taolun.platform.api.errors import ApiError
     from taolun.platform.plan_imports import extract, import_plan
     from taolun.platform.runtime import get_runtime
+    from taolun.platform.security import throttle_import_previews
 
     context: dict = {"form": request.POST, "result": None, "saved": None, "error": None}
     status = 200
@@ -44,6 +47,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         text = request.POST.get("text", "")
         data, name = (upload.read(), upload.name) if upload else (text.encode("utf-8"), "pasted.txt")
         try:
+            throttle_import_previews(request)
             context["result"] = extract(data, name)
             tenant = request.POST.get("tenant_id", "").strip()
             if tenant:
@@ -58,7 +62,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     filename=name, parent_plan_id=parent,
                 )
                 get_runtime().after_command(context["saved"]["notification_id"])
-        except DomainError as error:
+        except (DomainError, ApiError) as error:
             context["error"] = error
             status = getattr(error, "status", 400)
         except ValueError:  # a malformed id

@@ -6,13 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from taolun.events.kernel import NotFound
-from taolun.events.plan_import import parse_plan, read_document
 from taolun.events.plan_import.to_draft import campaign_draft, derived_draft
+from taolun.platform.parsing import parsing_pool
 
 
 def extract(data: bytes, filename: str | None) -> dict[str, Any]:
-    """Pure: bytes in, the extracted structure out (raises ImportRejected on bad input)."""
-    return parse_plan(read_document(data, filename)).to_dict()
+    """Bytes in, the extracted structure out (raises ImportRejected on bad input), parsed
+    in the worker pool: never in a request thread, never beyond its time and memory."""
+    return parsing_pool().extract(data, filename)
 
 
 def import_plan(

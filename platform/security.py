@@ -69,11 +69,19 @@ class JsonObjectBodyMiddleware:
         return self.get_response(request)
 
 
-# -- failed authentication, per client IP ----------------------------------------------
+# -- per-client-IP throttles -----------------------------------------------------------
 
 
-def _failures_key(request: HttpRequest) -> str:
-    return "taolun:authfail:" + request.META.get("REMOTE_ADDR", "?")
+def count_per_ip(request: HttpRequest, bucket: str) -> int:
+    """How many times this client IP has hit ``bucket`` in the current minute (this one
+    included). Kept in the shared cache, so every process counts together."""
+    key = f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        return 1
 
 
 def note_failed_authentication(request: HttpRequest) -> None:
@@ -81,12 +89,11 @@ def note_failed_authentication(request: HttpRequest) -> None:
     requests never count and are never refused: a valid token always works (users behind
     the same NAT as a guesser are not locked out; guessing a 256-bit token is hopeless
     anyway, the throttle keeps the noise and the log down)."""
-    key = _failures_key(request)
-    cache.add(key, 0, timeout=60)
-    try:
-        failures = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        failures = 1
-    if failures > settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
+    if count_per_ip(request, "authfail") > settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
         raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
+
+
+def throttle_import_previews(request: HttpRequest) -> None:
+    """Parsing a document is the most expensive thing an anonymous visitor can ask for."""
+    if count_per_ip(request, "importpreview") > settings.TAOLUN_IMPORT_PREVIEWS_PER_MINUTE:
+        raise ApiError(429, "throttled", "请求过于频繁，请稍后再试")

@@ -111,6 +111,8 @@ TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported docume
 
 # Failed bearer attempts per client IP per minute before they answer 429.
 TAOLUN_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("TAOLUN_AUTH_FAILURES_PER_MINUTE", "30"))
+# Document parses (previews and imports) per client IP per minute.
+TAOLUN_IMPORT_PREVIEWS_PER_MINUTE = int(os.environ.get("TAOLUN_IMPORT_PREVIEWS_PER_MINUTE", "30"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Server
 from tests.e2e.client import Client
+from tests.e2e.conftest import own_server
 
 
 @pytest.mark.parametrize("path", ["/", "/import", "/api/v1/docs", "/api/v1/tenants", "/healthz"])
@@ -32,11 +32,8 @@ def test_a_json_body_that_is_not_an_object_answers_422(org, ops, body):
 
 @pytest.fixture(scope="module")
 def strict_server():
-    srv = Server("auththrottle", {"TAOLUN_AUTH_FAILURES_PER_MINUTE": "5"})
-    srv.taolun("migrate")
-    srv.start()
-    yield srv
-    srv.stop()
+    with own_server("auththrottle", TAOLUN_AUTH_FAILURES_PER_MINUTE="5") as srv:
+        yield srv
 
 
 def test_failed_authentication_is_throttled_per_ip_but_a_valid_token_still_works(strict_server):
