@@ -73,3 +73,15 @@ def test_a_unit_below_reads_only_released_versions_of_a_parent_campaign(org):
     missing = school.get(f"/api/v1/plans/{campaign.id}?version={latest}")
     assert (missing.status, missing.body["message"]) == (404, "方案不存在")
     assert school.get(f"/api/v1/plans/{campaign.id}/upstream").status == 404
+
+
+def test_a_school_admin_sees_a_users_school_grants_but_not_those_held_above_it(org, ops):
+    school_admin = org.user_with_role(org.school_a, "admin")
+    big, big_client = _city_admin_homed_at(org, ops, org.school_a)
+    assert ops.post(f"/api/v1/users/{big['id']}/grants", {"node_id": org.school_a["id"], "role": "viewer"}).status == 201
+    seen = school_admin.get(f"/api/v1/users/{big['id']}").body
+    assert [(g["node_id"], g["role"]) for g in seen["grants"]] == [(org.school_a["id"], "viewer")]
+    listed = {u["id"]: u for u in school_admin.get(f"/api/v1/tenants/{org.school_a['id']}/users").body["items"]}
+    assert [g["role"] for g in listed[big["id"]]["grants"]] == ["viewer"]
+    own = {(g["node_id"], g["role"]) for g in big_client.get("/api/v1/me").body["grants"]}
+    assert own == {(org.city["id"], "admin"), (org.school_a["id"], "viewer")}

@@ -28,8 +28,14 @@ router = Router(tags=["users 用户与权限"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
-def user_out(user: UserAccount) -> dict:
-    grants = Grant.objects.filter(user=user).select_related("node").order_by("path", "role")
+def user_out(request: HttpRequest, user: UserAccount) -> dict:
+    """The user with the grants the caller can see: a school admin looking at a teacher who
+    is also a city inspector sees the school grants, not the city's."""
+    who = principal(request)
+    grants = [
+        g for g in Grant.objects.filter(user=user).select_related("node").order_by("path", "role")
+        if user.id == who.user_id or who.sees(g.path)
+    ]
     return {
         "id": user.id, "email": user.email, "name": user.name, "home_id": user.home_id,
         "is_operator": user.is_operator, "created_at": user.created_at,
@@ -54,12 +60,12 @@ def register_user(request: HttpRequest, payload: UserIn):
         return nid
 
     run_command(request, command)
-    return 201, user_out(UserAccount.objects.get(pk=created[0]))
+    return 201, user_out(request, UserAccount.objects.get(pk=created[0]))
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def read_user(request: HttpRequest, user_id: UUID):
-    return user_out(access_user(request, user_id))
+    return user_out(request, access_user(request, user_id))
 
 
 @router.get("/tenants/{tenant_id}/users", response={200: list[UserOut], **ERRORS})
@@ -67,7 +73,7 @@ def read_user(request: HttpRequest, user_id: UUID):
 def list_users(request: HttpRequest, tenant_id: UUID):
     """Users homed in this unit or below it."""
     node = access_node(request, tenant_id, "admin", "auditor", "inspector")
-    return [user_out(u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
+    return [user_out(request, u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
 
 
 @router.post("/users/{user_id}/grants", response={201: UserOut, **ERRORS})
@@ -80,7 +86,7 @@ def grant_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
         request,
         lambda rt: rt.tenancy.grant_role(actor(request), user.id, payload.node_id, payload.role),
     )
-    return 201, user_out(user)
+    return 201, user_out(request, user)
 
 
 @router.post("/users/{user_id}/grants/revoke", response={200: UserOut, **ERRORS})
@@ -91,7 +97,7 @@ def revoke_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
         request,
         lambda rt: rt.tenancy.revoke_role(actor(request), user.id, payload.node_id, payload.role),
     )
-    return user_out(user)
+    return user_out(request, user)
 
 
 def _token_owner(request: HttpRequest, user_id: UUID) -> UserAccount:
@@ -144,7 +150,7 @@ me = Router(tags=["me 我的"])
 
 @me.get("/me", response={200: UserOut, **ERRORS})
 def read_me(request: HttpRequest):
-    return user_out(UserAccount.objects.get(pk=principal(request).user_id))
+    return user_out(request, UserAccount.objects.get(pk=principal(request).user_id))
 
 
 @me.get("/me/inbox", response={200: list[InboxOut], **ERRORS})
