@@ -66,3 +66,21 @@ def test_a_downloaded_filename_carries_no_bidi_override_or_control_characters(or
     assert "filename*=utf-8''" in disposition.lower()
     assert "%E2%80%AE" not in disposition and "%07" not in disposition and "\u202e" not in disposition
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_rectification_evidence_is_checked_after_access_and_like_a_missing_file(org):
+    campaign, secretary_a, school_b = _setup(org)
+    theirs = ok(upload(secretary_a, org.branch_a["id"], PDF + uuid.uuid4().bytes), 201)["sha256"]
+    problem = ok(secretary_a.post("/api/v1/problems", {
+        "tenant_id": org.branch_a["id"], "plan_id": campaign.id, "description": "问题", "category": "思想观念"}), 201)
+    mine = ok(school_b.post("/api/v1/problems", {
+        "tenant_id": org.school_b["id"], "plan_id": campaign.id, "description": "问题", "category": "思想观念"}), 201)
+    ref = {"size": 10, "filename": "x.pdf", "content_type": "application/pdf"}
+    for sha in (theirs, uuid.uuid4().hex * 2):
+        # someone else's problem: 404 whatever the evidence, so the hash's existence never shows
+        foreign = school_b.post(f"/api/v1/problems/{problem['id']}/complete",
+                                {"summary": "完成", "evidence": [{**ref, "sha256": sha}]})
+        assert (foreign.status, foreign.code) == (404, "not_found")
+    stolen = school_b.post(f"/api/v1/problems/{mine['id']}/complete", {"summary": "完成", "evidence": [{**ref, "sha256": theirs}]})
+    missing = school_b.post(f"/api/v1/problems/{mine['id']}/complete", {"summary": "完成", "evidence": [{**ref, "sha256": "d" * 64}]})
+    assert stolen.status == 422 and _without_sha(stolen) == _without_sha(missing)
