@@ -59,7 +59,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 parent = UUID(parent_text) if parent_text else None
                 context["saved"] = import_plan(
                     get_runtime(), actor=who.user_id, tenant_id=node.id, data=data,
-                    filename=name, parent_plan_id=parent,
+                    filename=name, parent_plan_id=parent, extracted=context["result"],
                 )
                 get_runtime().after_command(context["saved"]["notification_id"])
         except (DomainError, ApiError) as error:

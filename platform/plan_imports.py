@@ -18,11 +18,12 @@ def extract(data: bytes, filename: str | None) -> dict[str, Any]:
 
 def import_plan(
     runtime, *, actor: UUID | None, tenant_id: UUID, data: bytes, filename: str | None,
-    parent_plan_id: UUID | None = None,
+    parent_plan_id: UUID | None = None, extracted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Save the document as a draft of ``tenant_id``: a campaign, or, given the parent's
-    plan, a derived plan. One atomic append; bad input appends nothing."""
-    extracted = extract(data, filename)
+    plan, a derived plan. One atomic append; bad input appends nothing. ``extracted``: the
+    document's structure when the caller has already parsed it (parsing is the costly part)."""
+    extracted = extracted if extracted is not None else extract(data, filename)
     runtime.tenancy.get_tenant(tenant_id).ensure_live()
     if parent_plan_id is None:
         draft = campaign_draft(extracted, tenant_id=tenant_id, actor=actor)

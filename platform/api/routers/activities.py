@@ -270,7 +270,7 @@ def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | 
 @router.post("/suggestions/{suggestion_id}/unmask", response={200: dict, **ERRORS})
 def unmask_author(request: HttpRequest, suggestion_id: UUID):
     """An auditor reads who wrote an anonymous suggestion. The read is itself an event in
-    the suggestion's history (who unmasked it, when), visible to whoever audits the unit."""
+    the suggestion's history (``AuthorUnmasked``: who unmasked it, when)."""
     access_suggestion(request, suggestion_id, "auditor")
     authors: list[UUID] = []
 
