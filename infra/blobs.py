@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +22,13 @@ from typing import BinaryIO
 from taolun.events.kernel import DomainError
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def is_sha256(value: object) -> bool:
+    """Exactly 64 lowercase hex characters: the only text that may become a blob's path
+    (anything else, e.g. a 64-character absolute path, never reaches the filesystem)."""
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
 
 CONTENT_TYPES = {
     "jpeg": "image/jpeg",
@@ -72,24 +81,40 @@ def sniff(head: bytes, path: Path | None = None) -> str | None:
     return None
 
 
+def safe_filename(name: str) -> str:
+    """A stored filename fit for Content-Disposition: no control characters, no bidi
+    overrides/isolates or other format characters ("invoice\u202Efdp.exe")."""
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    return cleaned.strip()[:255]
+
+
 class BlobStore:
     def __init__(self, root: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
 
     def path(self, sha256: str) -> Path:
+        if not is_sha256(sha256):
+            raise ValueError("not a sha256")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    def _receipt(self, sha256: str, uploader: object) -> Path:
+        return self.root / "receipts" / sha256[:2] / sha256 / str(uploader)
+
     def exists(self, sha256: str) -> bool:
-        return len(sha256) == 64 and self.path(sha256).is_file()
+        return is_sha256(sha256) and self.path(sha256).is_file()
+
+    def uploaded_by(self, sha256: str, uploader: object) -> bool:
+        """Whether ``uploader`` stored this blob (a receipt per uploader, kept beside the
+        blobs: citing evidence needs one, or a visible object that already cites it)."""
+        return self.exists(sha256) and self._receipt(sha256, uploader).is_file()
 
     def open(self, sha256: str) -> tuple[BinaryIO, int, str] | None:
         """The stored blob (an open binary file, its size, its content type by magic bytes),
         or ``None`` when there is none at that address."""
-        sha = sha256.lower()
-        if len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha):
+        if not is_sha256(sha256):
             return None
-        path = self.path(sha)
+        path = self.path(sha256)
         try:
             handle = path.open("rb")
         except FileNotFoundError:
@@ -98,9 +123,9 @@ class BlobStore:
         handle.seek(0)
         return handle, path.stat().st_size, CONTENT_TYPES.get(kind or "", "application/octet-stream")
 
-    def put(self, chunks: Iterable[bytes], filename: str) -> Blob:
-        """Store a stream; 413 ``evidence_too_large`` / 415 ``unsupported_evidence_type``
-        (nothing is kept then)."""
+    def put(self, chunks: Iterable[bytes], filename: str, uploader: object = None) -> Blob:
+        """Store a stream, with a receipt for ``uploader``; 413 ``evidence_too_large`` /
+        415 ``unsupported_evidence_type`` (nothing is kept then)."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
@@ -131,6 +156,10 @@ class BlobStore:
             target = self.path(sha)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
+            if uploader is not None:
+                receipt = self._receipt(sha, uploader)
+                receipt.parent.mkdir(parents=True, exist_ok=True)
+                receipt.touch()
             return Blob(sha, size, CONTENT_TYPES[kind], filename or f"{sha[:12]}.{kind}")
         finally:
             tmp.unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""Server-rendered pages (Jinja2): the landing page with the organisation tree."""
+"""Server-rendered pages (Jinja2): a neutral landing page and the plan import page."""
 
 from __future__ import annotations
 
@@ -21,27 +21,24 @@ def jinja_environment(**options) -> Environment:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    roots = OrgNode.objects.filter(parent__isnull=True, archived=False).order_by("code")
-    children = OrgNode.objects.filter(depth=1, archived=False).order_by("kind", "code")
-    by_parent: dict = {}
-    for child in children:
-        by_parent.setdefault(child.parent_id, []).append(child)
+    """A neutral landing page: nothing tenant-specific (no cities, no units, no counts) for
+    an anonymous visitor; how to sign in and where the API is documented."""
     html = render_to_string(
-        "taolun/home.html",
-        {"roots": roots, "children": by_parent, "lang": request.GET.get("lang", "zh")},
-        request=request,
-        using="jinja2",
+        "taolun/home.html", {"lang": request.GET.get("lang", "zh")}, request=request, using="jinja2"
     )
     return HttpResponse(html)
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload or paste a 实施方案: see what was extracted; with a token and a unit, save it
-    as that unit's draft (the same service the API and the CLI use)."""
+    """Upload or paste a 实施方案: see what was extracted (anonymous, throttled per IP,
+    parsed in the worker pool); with a token and a unit, save it as that unit's draft (the
+    same service the API and the CLI use). Saving needs a token: sign-in is the token."""
     from taolun.events.kernel import DomainError
     from taolun.platform.api.access import BearerToken
+    from taolun.platform.api.errors import ApiError
     from taolun.platform.plan_imports import extract, import_plan
     from taolun.platform.runtime import get_runtime
+    from taolun.platform.security import throttle_import_previews
 
     context: dict = {"form": request.POST, "result": None, "saved": None, "error": None}
     status = 200
@@ -50,6 +47,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         text = request.POST.get("text", "")
         data, name = (upload.read(), upload.name) if upload else (text.encode("utf-8"), "pasted.txt")
         try:
+            throttle_import_previews(request)
             context["result"] = extract(data, name)
             tenant = request.POST.get("tenant_id", "").strip()
             if tenant:
@@ -61,10 +59,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 parent = UUID(parent_text) if parent_text else None
                 context["saved"] = import_plan(
                     get_runtime(), actor=who.user_id, tenant_id=node.id, data=data,
-                    filename=name, parent_plan_id=parent,
+                    filename=name, parent_plan_id=parent, extracted=context["result"],
                 )
                 get_runtime().after_command(context["saved"]["notification_id"])
-        except DomainError as error:
+        except (DomainError, ApiError) as error:
             context["error"] = error
             status = getattr(error, "status", 400)
         except ValueError:  # a malformed id

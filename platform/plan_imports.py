@@ -6,30 +6,34 @@ from typing import Any
 from uuid import UUID
 
 from taolun.events.kernel import NotFound
-from taolun.events.plan_import import parse_plan, read_document
 from taolun.events.plan_import.to_draft import campaign_draft, derived_draft
+from taolun.platform.parsing import parsing_pool
 
 
 def extract(data: bytes, filename: str | None) -> dict[str, Any]:
-    """Pure: bytes in, the extracted structure out (raises ImportRejected on bad input)."""
-    return parse_plan(read_document(data, filename)).to_dict()
+    """Bytes in, the extracted structure out (raises ImportRejected on bad input), parsed
+    in the worker pool: never in a request thread, never beyond its time and memory."""
+    return parsing_pool().extract(data, filename)
 
 
 def import_plan(
     runtime, *, actor: UUID | None, tenant_id: UUID, data: bytes, filename: str | None,
-    parent_plan_id: UUID | None = None,
+    parent_plan_id: UUID | None = None, extracted: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Save the document as a draft of ``tenant_id``: a campaign, or, given the parent's
-    plan, a derived plan. One atomic append; bad input appends nothing."""
-    extracted = extract(data, filename)
+    plan, a derived plan. One atomic append; bad input appends nothing. ``extracted``: the
+    document's structure when the caller has already parsed it (parsing is the costly part)."""
+    extracted = extracted if extracted is not None else extract(data, filename)
     runtime.tenancy.get_tenant(tenant_id).ensure_live()
     if parent_plan_id is None:
         draft = campaign_draft(extracted, tenant_id=tenant_id, actor=actor)
     else:
         parent = runtime.campaigns.get_plan(parent_plan_id)
         above = {t.id for t in runtime.tenancy.ancestors(tenant_id)[1:]}
-        if parent.tenant_id not in above:  # plans flow down the tree only
-            raise NotFound("plan_not_found", "上级方案不存在")
+        # Plans flow down the tree only, and only once released; any other parent answers
+        # exactly like a missing plan (same code, same words).
+        if parent.tenant_id not in above or not parent.released_version:
+            raise NotFound("plan_not_found", "方案不存在")
         draft = derived_draft(extracted, parent=parent, tenant_id=tenant_id, actor=actor)
     notification_id = runtime.campaigns.save_all(draft.plan)
     return {

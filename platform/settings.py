@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from taolun.infra.config import load_config
 
@@ -26,9 +27,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",  # nosniff, Referrer-Policy, COOP
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # X-Frame-Options: DENY
+    "taolun.platform.security.SecurityHeadersMiddleware",  # Content-Security-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "taolun.platform.security.JsonObjectBodyMiddleware",
     "taolun.platform.api.middleware.IdempotencyMiddleware",
 ]
 
@@ -103,6 +108,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported documents
+
+# Failed bearer attempts per client IP per minute before they answer 429.
+TAOLUN_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("TAOLUN_AUTH_FAILURES_PER_MINUTE", "30"))
+# Document parses (previews and imports) per client IP per minute.
+TAOLUN_IMPORT_PREVIEWS_PER_MINUTE = int(os.environ.get("TAOLUN_IMPORT_PREVIEWS_PER_MINUTE", "30"))
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

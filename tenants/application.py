@@ -15,6 +15,7 @@ from taolun.events.kernel import (
     Conflict,
     DomainError,
     StaleRead,
+    Forbidden,
     TaolunApplication,
     retry_on_conflict,
 )
@@ -68,6 +69,42 @@ class Tenancy(TaolunApplication):
         while chain[-1].parent_id is not None:
             chain.append(self.get_tenant(chain[-1].parent_id))
         return chain
+
+    # -- who may act on whom (the rules every entry point shares) ---------------------
+    # ``actor`` None is the system (CLI, demo loader): it acts with an operator's authority.
+
+    def _is_operator(self, actor: UUID | None) -> bool:
+        return actor is None or self.get_user(actor).is_operator
+
+    def _administers(self, actor: UUID, node_id: UUID) -> bool:
+        """The actor holds admin on the node or on one of its ancestors."""
+        admin_nodes = {node for node, role in self.get_user(actor).grants if role == Role.ADMIN.value}
+        return any(str(node.id) in admin_nodes for node in self.ancestors(node_id))
+
+    def may_manage_tokens(self, actor: UUID | None, user_id: UUID) -> bool:
+        """Listing and revoking a user's tokens: the user, an operator, or an admin whose
+        subtree holds EVERY grant (and the home) of the user: a school admin must not be able
+        to act on, or even inventory, the credentials of someone who is a city admin."""
+        if actor == user_id or self._is_operator(actor):
+            return True
+        user = self.get_user(user_id)
+        if user.is_operator or user.home_id is None:
+            return False
+        nodes = {user.home_id, *(UUID(node) for node, _ in user.grants)}
+        return all(self._administers(actor, node) for node in nodes)
+
+    def _ensure_grantor(
+        self, actor: UUID | None, user_id: UUID, node_id: UUID, granting: bool
+    ) -> None:
+        """A grant needs an admin at or above the node who is not the grantee (an admin
+        granting itself auditor could unmask anonymous authors); giving up one's own role
+        is fine."""
+        if self._is_operator(actor):
+            return
+        if granting and actor == user_id:
+            raise Forbidden("self_grant", "不能为自己授予角色，请由上级单位管理员办理")
+        if not self._administers(actor, node_id):
+            raise Forbidden("forbidden", "您没有执行此操作的权限")
 
     # -- the tree ------------------------------------------------------------------------
 
@@ -216,12 +253,14 @@ class Tenancy(TaolunApplication):
         role_ = self._role(role)
         self.get_tenant(node_id).ensure_live()
         user = self.get_user(user_id)
+        self._ensure_grantor(actor, user_id, node_id, granting=True)
         user.grant(actor, node_id, role_)
         return self.save_all(user)
 
     @retry_on_conflict()
     def revoke_role(self, actor: UUID | None, user_id: UUID, node_id: UUID, role: str) -> int:
         user = self.get_user(user_id)
+        self._ensure_grantor(actor, user_id, node_id, granting=False)
         user.revoke(actor, node_id, self._role(role))
         return self.save_all(user)
 
@@ -235,6 +274,10 @@ class Tenancy(TaolunApplication):
                 "invalid_token_lifetime", f"令牌有效期须在 1 至 {MAX_TOKEN_DAYS} 天之间", field="days"
             )
         user = self.get_user(user_id)
+        # A token acts with ALL of its user's grants, so only the user (or an operator)
+        # may mint one: an admin issuing for someone holding grants elsewhere escalates.
+        if actor != user_id and not self._is_operator(actor):
+            raise Forbidden("token_issuer_forbidden", "只有本人或平台运维人员可以签发访问令牌")
         token = "tl_" + secrets.token_urlsafe(32)
         token_id = secrets.token_hex(8)
         expires_at = (now or datetime.now(timezone.utc)) + timedelta(days=days)
@@ -248,6 +291,8 @@ class Tenancy(TaolunApplication):
     @retry_on_conflict()
     def revoke_token(self, actor: UUID | None, user_id: UUID, token_id: str) -> int:
         user = self.get_user(user_id)
+        if not self.may_manage_tokens(actor, user_id):
+            raise Forbidden("forbidden", "您没有执行此操作的权限")
         user.revoke_token(actor, token_id)
         return self.save_all(user)
 

@@ -88,6 +88,22 @@ class Campaigns(TaolunApplication):
             raise NotFound("plan_not_found", "方案不存在", id=str(plan_id))
         return plan
 
+    def released_states(self, plan_id: UUID) -> list[int]:
+        """The aggregate versions at which the plan stood as released: each VersionReleased
+        (the last event of the publish/approve/amend command that released it)."""
+        return [e.originator_version for e in self.events.get(plan_id)
+                if isinstance(e, Plan.VersionReleased)]
+
+    def get_released_plan(self, plan_id: UUID, version: int | None = None) -> Plan:
+        """The plan as the units below may read it: as it stood at its latest release (or at
+        the release whose aggregate version is ``version``), never a draft or an amendment in
+        progress. Anything else answers like a missing plan."""
+        states = self.released_states(plan_id)
+        wanted = states[-1] if states and version is None else version
+        if wanted not in states:
+            raise NotFound("plan_not_found", "方案不存在", id=str(plan_id))
+        return self.get_plan(plan_id, wanted)
+
     def version_diff(self, plan_id: UUID, old: int, new: int) -> dict[str, Any]:
         """The structured diff between two released versions of one plan."""
         plan = self._plan(plan_id)
@@ -280,6 +296,12 @@ class Campaigns(TaolunApplication):
                                        title=title, content=content, anonymous=anonymous,
                                        topic_ids=topic_ids)
         return suggestion.id, self._save(suggestion)
+
+    def unmask_suggestion_author(self, suggestion_id: UUID, actor: UUID) -> tuple[UUID, int]:
+        """An auditor's read of an anonymous author: it is itself recorded (who, when)."""
+        suggestion = self.get_suggestion(suggestion_id)
+        suggestion.unmask(actor)
+        return suggestion.author, self._save(suggestion)
 
     def categorise_suggestion(self, suggestion_id: UUID, actor: UUID, category: str) -> int:
         suggestion = self.get_suggestion(suggestion_id)

@@ -943,6 +943,15 @@ class Suggestion(TaolunAggregate):
             anonymous=bool(anonymous), topic_ids=topics,
         )
 
+    def unmask(self, actor: UUID) -> None:
+        """Reading the author of an anonymous suggestion leaves a trace in its history."""
+        if self.anonymous:
+            self._author_unmasked(tenant_id=self.tenant_id, actor=actor)
+
+    @event("AuthorUnmasked")
+    def _author_unmasked(self, tenant_id: UUID, actor: UUID) -> None:
+        pass
+
     def categorise(self, actor: UUID, category: str) -> None:
         category = rules.text(category, "category", max_length=100)
         if category != self.category:

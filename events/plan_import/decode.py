@@ -9,6 +9,13 @@ from .docx_text import docx_to_text
 from .errors import ImportRejected
 
 MAX_BYTES = 10 * 1024 * 1024
+# A .docx is a zip: its members are checked by their declared (inflated) sizes before one
+# byte is inflated; zipfile never inflates a member beyond its declared size. A real plan
+# inflates to well under a megabyte; 1.1 MB inflating to 300 MB is a zip bomb.
+MAX_INFLATED_BYTES = 40 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# The longest text the parser is given (a long plan is ~50,000 characters).
+MAX_TEXT_CHARS = 1_000_000
 
 # Magic numbers of formats people upload by mistake (images, PDF, legacy .doc, archives,
 # executables). They are refused outright rather than decoded into garbage.
@@ -47,15 +54,27 @@ def read_document(data: bytes, filename: str | None = None) -> str:
 
     if not text.strip():
         raise ImportRejected("empty_document", "文件中没有文字内容")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportRejected(
+            "too_large", f"文件文字过多，最多 {MAX_TEXT_CHARS} 个字符", chars=len(text),
+            limit=MAX_TEXT_CHARS,
+        )
     return text
 
 
 def _read_zip(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
+        members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise ImportRejected("corrupt_docx", "Word 文档已损坏，无法打开") from None
+    inflated = sum(m.file_size for m in members)
+    if len(members) > MAX_ZIP_MEMBERS or inflated > MAX_INFLATED_BYTES:
+        raise ImportRejected(
+            "too_large", "Word 文档解压后过大（疑似压缩炸弹），无法导入",
+            inflated_bytes=inflated, members=len(members), limit=MAX_INFLATED_BYTES,
+        )
+    names = {m.filename for m in members}
     if "word/document.xml" not in names:
         raise ImportRejected(
             "not_a_document", "该压缩文件不是 Word 文档，请上传 .docx 或文本文件"

@@ -54,6 +54,9 @@ class BearerToken(HttpBearer):
             ).values_list("id", "name", "is_operator", "grants__path", "grants__role")
         )
         if not rows:
+            from taolun.platform.security import note_failed_authentication
+
+            note_failed_authentication(request)  # 429 once an IP fails too often
             return None
         user_id, name, is_operator = rows[0][:3]
         grants = tuple((path, role) for *_, path, role in rows if path is not None)

@@ -26,12 +26,20 @@ def page(tmp_path_factory):
         browser.close()
 
 
-def test_the_landing_page_shows_the_tree_with_its_counts(page, server, org):
+def test_the_landing_page_tells_anonymous_visitors_nothing_about_any_tenant(page, server, org):
     page.goto(server.url + "/")
-    expect(page.get_by_role("heading", name="扬州市教育局").first).to_be_visible()
-    expect(page.get_by_text("广陵区教育局").first).to_be_visible()
+    expect(page.get_by_role("heading", name="如何登录")).to_be_visible()
+    content = page.content()
+    for name in ("扬州市教育局", "广陵区教育局", org.city["code"], org.district_a["code"]):
+        assert name not in content
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("link", name="Import a plan")).to_be_visible()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.get_by_role("link", name="API docs").first.click()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Taolun")  # runs under the CSP
+    expect(page.get_by_text("/api/v1/tenants").first).to_be_visible()
+    assert violations == []
 
 
 def test_importing_a_shipped_plan_in_the_page_shows_its_phases_and_dates(page, server, tmp_path):

@@ -1,6 +1,10 @@
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+
+from tests.conftest import Server
 
 from tests.e2e.client import Client
 
@@ -13,6 +17,18 @@ def ops(server, operator_token) -> Client:
 @pytest.fixture(scope="session")
 def anon(server) -> Client:
     return Client(server.url)
+
+
+@contextmanager
+def own_server(label: str, **env: str) -> Iterator[Server]:
+    """A server of its own (its own data and database) with extra environment."""
+    srv = Server(label, env)
+    srv.taolun("migrate")
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 def unique(prefix: str) -> str:

@@ -114,13 +114,15 @@ def test_the_campaign_story(org, ops) -> None:
     thin = ok(school_a.post(f"/api/v1/activities/{thin['id']}/return", {"reason": "缺少会议纪要"}))
     assert thin["status"] == "returned" and thin["history"][-1]["reason"] == "缺少会议纪要"
 
-    # 6. A suggestion, anonymous above the branch but never to auditors.
+    # 6. A suggestion, anonymous above the branch; an auditor may unmask it (a recorded read).
     s = ok(secretary_a.post("/api/v1/suggestions", {
         "tenant_id": org.branch_a["id"], "plan_id": plan_a["id"], "title": "建立青年教师导师制",
         "content": "建议每位青年教师配备一名导师", "anonymous": True}), 201)
     assert s["author"] == secretary_a.user["id"]
     assert ok(city.get(f"/api/v1/suggestions/{s['id']}"))["author"] is None
-    assert ok(auditor.get(f"/api/v1/suggestions/{s['id']}"))["author"] == secretary_a.user["id"]
+    assert ok(auditor.get(f"/api/v1/suggestions/{s['id']}"))["author"] is None
+    assert ok(auditor.post(f"/api/v1/suggestions/{s['id']}/unmask"))["author"] == secretary_a.user["id"]
+    assert city.post(f"/api/v1/suggestions/{s['id']}/unmask").status == 403
     ok(school_a.post(f"/api/v1/suggestions/{s['id']}/categorise", {"text": "队伍建设"}))
     ok(school_a.post(f"/api/v1/suggestions/{s['id']}/adopt", {"text": "纳入下学期计划"}))
     answered = ok(school_a.post(f"/api/v1/suggestions/{s['id']}/answer", {"text": "已采纳，感谢"}))

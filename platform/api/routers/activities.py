@@ -11,7 +11,7 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
 from taolun.events.values import MAX_INT
-from taolun.infra.blobs import blob_store
+from taolun.infra.blobs import blob_store, is_sha256, safe_filename
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
@@ -53,12 +53,28 @@ def _unit_plan(request: HttpRequest, node: OrgNode, plan_id: UUID) -> PlanRow:
     return plan
 
 
-def _check_evidence(refs: list[dict] | None) -> None:
+def _check_evidence(request: HttpRequest, refs: list[dict] | None) -> None:
+    """Evidence may be cited by whoever uploaded it, or by someone who can already see an
+    activity or problem citing it. Run after access; anything else (a hash stored for another
+    tenant, a malformed one) answers exactly like a file never uploaded."""
     store = blob_store()
+    who = principal(request)
     for ref in refs or []:
-        if not store.exists(str(ref.get("sha256", "")).lower()):
+        sha = str(ref.get("sha256", "")).lower()
+        citable = is_sha256(sha) and (
+            store.uploaded_by(sha, who.user_id)
+            or (_sees_a_citation(request, sha) and store.exists(sha))
+        )
+        if not citable:
             raise ApiError(422, "evidence_not_found", "佐证材料未上传或已丢失，请先上传文件",
-                           field="evidence.sha256", sha256=str(ref.get("sha256")))
+                           field="evidence.sha256", sha256=str(ref.get("sha256"))[:64])
+
+
+def _sees_a_citation(request: HttpRequest, sha256: str) -> str | None:
+    """The filename under which a visible activity or problem cites the blob, if any."""
+    who = principal(request)
+    refs = EvidenceRef.objects.filter(sha256=sha256).values_list("path", "filename")
+    return next((name for path, name in refs if who.sees(path)), None)
 
 
 def _above(request: HttpRequest, path: str, *roles: str) -> None:
@@ -77,7 +93,7 @@ def upload_evidence(request: HttpRequest, tenant_id: UUID, file: File[UploadedFi
     content (413 ``evidence_too_large``, 415 ``unsupported_evidence_type``). Answers the
     reference to put in an activity's or rectification's ``evidence``."""
     access_node(request, tenant_id, *LOGGERS)
-    blob = blob_store().put(file.chunks(), file.name or "")
+    blob = blob_store().put(file.chunks(), file.name or "", uploader=principal(request).user_id)
     return 201, blob.ref()
 
 
@@ -86,15 +102,16 @@ def download_evidence(request: HttpRequest, sha256: str):
     """Download an evidence file, streamed with its content type (by its magic bytes).
     Only to callers who can see an activity or a problem that references it (now or in its
     history); anything else answers 404, like a missing file."""
-    who = principal(request)
-    refs = EvidenceRef.objects.filter(sha256=sha256.lower()).values_list("path", "filename")
-    filename = next((name for path, name in refs if who.sees(path)), None)
-    opened = blob_store().open(sha256) if filename is not None else None
+    sha = sha256.lower()
+    filename = _sees_a_citation(request, sha) if is_sha256(sha) else None
+    opened = blob_store().open(sha) if filename is not None else None
     if opened is None:
         raise not_found("佐证材料")
     handle, size, content_type = opened
+    # Django writes filename*=UTF-8''… (RFC 5987) for non-ASCII names; the name is cleaned
+    # of control and bidi-override characters so a download cannot pose as another type.
     response = FileResponse(handle, content_type=content_type, as_attachment=True,
-                            filename=filename or sha256.lower())
+                            filename=safe_filename(filename) or sha)
     response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
@@ -127,7 +144,7 @@ def log_activity(request: HttpRequest, payload: ActivityIn):
     plan's phase, task and topics, with evidence references from ``POST /evidence``."""
     node = access_node(request, payload.tenant_id, *LOGGERS)
     _unit_plan(request, node, payload.plan_id)
-    _check_evidence(payload.evidence)
+    _check_evidence(request, payload.evidence)
     body = payload.dict(exclude_none=True)
     for key in ("tenant_id", "plan_id"):
         body.pop(key)
@@ -161,7 +178,7 @@ def correct_activity(request: HttpRequest, activity_id: UUID, payload: ActivityC
     """Fix one's own entry (also the answer to a return), with a reason."""
     row = access_activity(request, activity_id)
     _own_entry(request, row)
-    _check_evidence(payload.evidence)
+    _check_evidence(request, payload.evidence)
     changes = payload.dict(exclude_none=True)
     reason = changes.pop("reason")
     run_command(request, lambda rt: rt.campaigns.correct_activity(activity_id, actor(request), reason, **changes))
@@ -190,11 +207,12 @@ def return_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
 
 
 def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
-    """The author of an anonymous suggestion is shown to readers at the unit itself (or
-    below) and to auditors; readers above the unit see "匿名"."""
+    """The author of an anonymous suggestion is shown to its author and to readers at the
+    unit itself (or below); readers above the unit see "匿名" (an auditor may unmask it, and
+    that read is recorded: ``POST /suggestions/{id}/unmask``)."""
     who = principal(request)
     shown = not r.anonymous or any(
-        r.path.startswith(p) and (role == "auditor" or len(p) >= len(r.path)) for p, role in who.grants
+        r.path.startswith(p) and len(p) >= len(r.path) for p, _ in who.grants
     ) or r.author == who.user_id
     return _jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
@@ -235,6 +253,22 @@ def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | 
     node = access_node(request, tenant_id)
     rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
     return page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
+
+
+@router.post("/suggestions/{suggestion_id}/unmask", response={200: dict, **ERRORS})
+def unmask_author(request: HttpRequest, suggestion_id: UUID):
+    """An auditor reads who wrote an anonymous suggestion. The read is itself an event in
+    the suggestion's history (``AuthorUnmasked``: who unmasked it, when)."""
+    access_suggestion(request, suggestion_id, "auditor")
+    authors: list[UUID] = []
+
+    def command(rt):
+        author, nid = rt.campaigns.unmask_suggestion_author(suggestion_id, actor(request))
+        authors.append(author)
+        return nid
+
+    run_command(request, command)
+    return {**suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id)), "author": authors[0]}
 
 
 def _suggestion_command(request, suggestion_id, call) -> dict:
@@ -326,10 +360,12 @@ def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | Non
     return page(rows.order_by("deadline", "id"), limit, offset, lambda r: problem_out(r, on))
 
 
-def _problem_command(request, problem_id, call, *roles: str, above: bool = False) -> dict:
+def _problem_command(request, problem_id, call, *roles: str, above: bool = False,
+                     evidence: list[dict] | None = None) -> dict:
     row = access_problem(request, problem_id, *(() if above else roles))
     if above:
         _above(request, row.path, *roles)
+    _check_evidence(request, evidence)
     run_command(request, call)
     return problem_out(ProblemRow.objects.get(pk=problem_id))
 
@@ -343,18 +379,17 @@ def plan_rectification(request: HttpRequest, problem_id: UUID, payload: Rectific
 
 @router.post("/problems/{problem_id}/progress", response={200: dict, **ERRORS})
 def report_progress(request: HttpRequest, problem_id: UUID, payload: RectProgressIn):
-    _check_evidence(payload.evidence)
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.report_rectification_progress(
         problem_id, actor(request), note=payload.note, percent=payload.percent,
-        evidence=payload.evidence), *LOGGERS)
+        evidence=payload.evidence), *LOGGERS, evidence=payload.evidence)
 
 
 @router.post("/problems/{problem_id}/complete", response={200: dict, **ERRORS})
 def complete(request: HttpRequest, problem_id: UUID, payload: CompleteIn):
     """Completion requires evidence (uploaded first)."""
-    _check_evidence(payload.evidence)
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.complete_rectification(
-        problem_id, actor(request), summary=payload.summary, evidence=payload.evidence), *LOGGERS)
+        problem_id, actor(request), summary=payload.summary, evidence=payload.evidence), *LOGGERS,
+        evidence=payload.evidence)
 
 
 @router.post("/problems/{problem_id}/verify", response={200: dict, **ERRORS})

@@ -82,6 +82,14 @@ def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
     return row
 
 
+def own_plan(request: HttpRequest, plan_id: UUID) -> PlanRow:
+    """A plan of the caller's own units: its working state is not for the units below."""
+    row = access_plan(request, plan_id)
+    if not principal(request).sees(row.path):
+        raise not_found("方案")
+    return row
+
+
 def inside(node: OrgNode, unit_path: str, strictly: bool = True) -> bool:
     return node.path.startswith(unit_path) and (not strictly or node.path != unit_path)
 
@@ -152,11 +160,13 @@ def author_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("/plans/{plan_id}", response={200: dict, **ERRORS})
-def read_plan(request: HttpRequest, plan_id: UUID,
-              version: int | None = Query(None, ge=1, le=MAX_INT)):
-    """The plan now, or as it stood at aggregate ``version``."""
-    access_plan(request, plan_id)
-    return plan_out(_camp(request).get_plan(plan_id, version))
+def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = Query(None, ge=1, le=MAX_INT)):
+    """The plan now, or as it stood at aggregate ``version``. Units below the plan's own
+    read only its releases (the latest, or ``version`` if it is a release)."""
+    row = access_plan(request, plan_id)
+    if principal(request).sees(row.path):
+        return plan_out(_camp(request).get_plan(plan_id, version))
+    return plan_out(_camp(request).get_released_plan(plan_id, version))
 
 
 @router.get("/tenants/{tenant_id}/plans", response={200: dict, **ERRORS})
@@ -429,7 +439,7 @@ def return_plan(request: HttpRequest, plan_id: UUID, payload: ReturnIn):
 @router.get("/plans/{plan_id}/upstream", response={200: dict, **ERRORS})
 def upstream(request: HttpRequest, plan_id: UUID):
     """The pending upstream change: the structured diff and what blocks the rebase."""
-    access_plan(request, plan_id)
+    own_plan(request, plan_id)
     plan = _camp(request).get_plan(plan_id)
     if plan.upstream is None:
         return {"pending": False, "parent_version": plan.parent_version, "diff": None, "conflicts": []}
@@ -448,9 +458,7 @@ def rebase(request: HttpRequest, plan_id: UUID, payload: Versioned):
 @router.get("/plans/{plan_id}/children", response={200: dict, **ERRORS})
 def children(request: HttpRequest, plan_id: UUID):
     """Who derived from this plan, and who has (not) taken its latest release."""
-    row = access_plan(request, plan_id)
-    if not principal(request).sees(row.path):
-        raise not_found("方案")
+    row = own_plan(request, plan_id)
     names = {}
     kids = list(PlanRow.objects.filter(parent_id=plan_id).order_by("path"))
     for n in OrgNode.objects.filter(pk__in=[k.node_id for k in kids]).values("id", "name"):

@@ -13,6 +13,7 @@ from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import Accepted
 from taolun.platform.api.schemas import Error
 from taolun.platform.plan_imports import extract, import_plan
+from taolun.platform.security import throttle_import_previews
 
 router = Router(tags=["imports 导入"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
@@ -41,6 +42,7 @@ def _document(file: UploadedFile | None, text: str | None) -> tuple[bytes, str |
 def preview_import(request: HttpRequest, file: File[UploadedFile] = None, text: Form[str] = None):
     """Extract the structure of a document without saving anything (multipart: ``file`` or
     ``text``). Every field carries the span of the source it came from."""
+    throttle_import_previews(request)
     data, name = _document(file, text)
     return extract(data, name)
 

@@ -66,8 +66,8 @@ def row_out(row: dict, window, on, with_requirements: bool = False) -> dict:
 
 def _window(campaign_id: UUID) -> tuple[str, str] | None:
     row = PlanRow.objects.filter(pk=campaign_id, kind="campaign").values("window_start", "window_end").first()
-    if row is None:
-        raise not_found("活动")
+    if row is None:  # the same words as an invisible node: no oracle on campaign ids
+        raise not_found("进度")
     return (row["window_start"], row["window_end"]) if row["window_start"] else None
 
 
@@ -80,12 +80,12 @@ def _json(body: dict) -> HttpResponse:
 def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     """A node's figures (its whole subtree) with each child's figures, and the share of
     children that are green."""
-    window = _window(campaign_id)
     # Two lookups, each on its own index (an OR of the two makes SQLite scan the campaign).
     rows_of = ProgressRow.objects.filter(campaign_id=campaign_id)
     own = rows_of.filter(node_id=node_id).values(*FIELDS, "path").first()
     if own is None or not principal(request).sees(own["path"]):
         raise not_found("进度")  # a unit outside the caller's grants answers like a missing one
+    window = _window(campaign_id)
     on = figures.today(time_zone())
     rows = sorted(rows_of.filter(parent_id=node_id).values(*FIELDS), key=lambda r: (r["kind"], r["name"]))
     children = [row_out(r, window, on) for r in rows]
@@ -114,10 +114,10 @@ def list_units(
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).
     ``light`` filters on the stored light (refreshed by the scheduler under the projection's
     lock); the answer shows the light as of today."""
-    window = _window(campaign_id)
     node = ProgressRow.objects.filter(campaign_id=campaign_id, node_id=node_id).values("path").first()
     if node is None or not principal(request).sees(node["path"]):
         raise not_found("进度")
+    window = _window(campaign_id)
     # Below the node: its prefix, minus the node itself (path > prefix keeps the filter on
     # the (campaign, kind, light, path) index, so the count never reads the rows).
     rows = ProgressRow.objects.filter(

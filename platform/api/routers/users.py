@@ -12,7 +12,7 @@ from taolun.events.values import MAX_BIGINT
 from taolun.notifications.models import InboxMessage
 from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
-from taolun.platform.api.errors import ApiError, error_response, not_found
+from taolun.platform.api.errors import ApiError, error_response, forbidden, not_found
 from taolun.platform.api.idempotency import keep_instead
 from taolun.platform.api.schemas import (
     Error,
@@ -30,8 +30,14 @@ router = Router(tags=["users 用户与权限"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
-def user_out(user: UserAccount) -> dict:
-    grants = Grant.objects.filter(user=user).select_related("node").order_by("path", "role")
+def user_out(request: HttpRequest, user: UserAccount) -> dict:
+    """The user with the grants the caller can see: a school admin looking at a teacher who
+    is also a city inspector sees the school grants, not the city's."""
+    who = principal(request)
+    grants = [
+        g for g in Grant.objects.filter(user=user).select_related("node").order_by("path", "role")
+        if user.id == who.user_id or who.sees(g.path)
+    ]
     return {
         "id": user.id, "email": user.email, "name": user.name, "home_id": user.home_id,
         "is_operator": user.is_operator, "created_at": user.created_at,
@@ -49,12 +55,12 @@ def register_user(request: HttpRequest, payload: UserIn):
     user_id = run_command(request, lambda rt: rt.tenancy.register_user(
         actor(request), payload.email, payload.name, payload.home_id
     ))
-    return 201, user_out(UserAccount.objects.get(pk=user_id))
+    return 201, user_out(request, UserAccount.objects.get(pk=user_id))
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def read_user(request: HttpRequest, user_id: UUID):
-    return user_out(access_user(request, user_id))
+    return user_out(request, access_user(request, user_id))
 
 
 @router.get("/tenants/{tenant_id}/users", response={200: list[UserOut], **ERRORS})
@@ -62,7 +68,7 @@ def read_user(request: HttpRequest, user_id: UUID):
 def list_users(request: HttpRequest, tenant_id: UUID):
     """Users homed in this unit or below it."""
     node = access_node(request, tenant_id, "admin", "auditor", "inspector")
-    return [user_out(u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
+    return [user_out(request, u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
 
 
 @router.post("/users/{user_id}/grants", response={201: UserOut, **ERRORS})
@@ -75,7 +81,7 @@ def grant_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
         request,
         lambda rt: rt.tenancy.grant_role(actor(request), user.id, payload.node_id, payload.role),
     )
-    return 201, user_out(user)
+    return 201, user_out(request, user)
 
 
 @router.post("/users/{user_id}/grants/revoke", response={200: UserOut, **ERRORS})
@@ -86,22 +92,25 @@ def revoke_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
         request,
         lambda rt: rt.tenancy.revoke_role(actor(request), user.id, payload.node_id, payload.role),
     )
-    return user_out(user)
+    return user_out(request, user)
 
 
 def _token_owner(request: HttpRequest, user_id: UUID) -> UserAccount:
-    """Users manage their own tokens; admins of their home unit and operators too."""
-    if user_id == principal(request).user_id:
-        return access_user(request, user_id)
-    if principal(request).is_operator:
-        return access_user(request, user_id)
-    return access_user(request, user_id, "admin")
+    """The user whose tokens are listed or revoked: the user, an operator, or an admin whose
+    subtree holds every grant of the user (the rule lives in the tenancy application)."""
+    from taolun.platform.runtime import get_runtime
+
+    user = access_user(request, user_id)
+    if not get_runtime().tenancy.may_manage_tokens(actor(request), user.id):
+        raise forbidden()
+    return user
 
 
 @router.post("/users/{user_id}/tokens", response={201: IssuedTokenOut, **ERRORS})
 def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
-    """Issue an API token. The token is shown in this answer only; the server keeps its hash."""
-    user = _token_owner(request, user_id)
+    """Issue an API token: only for oneself (operators for anyone). The token is shown in
+    this answer only; the server keeps its hash."""
+    user = access_user(request, user_id)
     issued = []
 
     def command(rt):
@@ -145,7 +154,7 @@ me = Router(tags=["me 我的"])
 
 @me.get("/me", response={200: UserOut, **ERRORS})
 def read_me(request: HttpRequest):
-    return user_out(UserAccount.objects.get(pk=principal(request).user_id))
+    return user_out(request, UserAccount.objects.get(pk=principal(request).user_id))
 
 
 @me.get("/me/inbox", response={200: list[InboxOut], **ERRORS})

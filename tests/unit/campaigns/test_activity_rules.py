@@ -152,3 +152,29 @@ def test_the_parent_can_reopen_a_completed_rectification(app, plan_id) -> None:
 
 def test_a_roster_entry_must_be_a_name_or_a_record(app, plan_id) -> None:
     fails("invalid_roster", log, app, plan_id, roster=[42])
+
+
+def test_unmasking_an_anonymous_author_is_recorded_with_who_and_when(app, plan_id) -> None:
+    author, auditor = uuid4(), uuid4()
+    sid, _ = app.submit_suggestion(author, BRANCH, plan_id, title="建议", content="内容", anonymous=True)
+    shown, _ = app.unmask_suggestion_author(sid, auditor)
+    assert shown == author
+    unmasked = [e for e in app.events.get(sid) if type(e).__name__ == "AuthorUnmasked"]
+    assert [(e.actor, e.tenant_id) for e in unmasked] == [(auditor, BRANCH)]
+    assert unmasked[0].timestamp is not None
+
+
+def test_units_below_read_only_released_states_of_a_plan(app, plan_id) -> None:
+    released = app.get_released_plan(plan_id)
+    assert released.status == "published" and released.released_version == 1
+    app.reopen(plan_id, ACTOR, "补充题目")
+    app.add_topic(plan_id, ACTOR, group="", title="修订中的题目")
+    again = app.get_released_plan(plan_id)
+    assert again.status == "published" and "修订中的题目" not in {t["title"] for t in again.topics.values()}
+    with pytest.raises(NotFound):
+        app.get_released_plan(plan_id, 1)  # the first draft, before any release
+    with pytest.raises(NotFound):
+        app.get_released_plan(plan_id, app.get_plan(plan_id).version)  # the amendment in progress
+    draft, _ = app.author_campaign(ACTOR, CITY, "草稿")
+    with pytest.raises(NotFound):
+        app.get_released_plan(draft)

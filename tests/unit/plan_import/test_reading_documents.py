@@ -124,3 +124,42 @@ def test_an_oversized_upload_is_refused_before_it_is_parsed():
     with pytest.raises(ImportRejected) as caught:
         read_document(data, "big.docx")
     assert (caught.value.code, caught.value.status) == ("too_large", 413)
+
+
+def zip_bomb(inflated: int, members: int = 1) -> bytes:
+    """A small .docx whose body inflates to ``inflated`` bytes (spaces compress ~1000:1)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * inflated)
+        for i in range(members - 1):
+            archive.writestr(f"word/media/{i}.xml", b"")
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_by_its_inflated_size_before_it_is_inflated(monkeypatch):
+    from taolun.events.plan_import import decode
+
+    bomb = zip_bomb(decode.MAX_INFLATED_BYTES + 1)
+    assert len(bomb) < decode.MAX_BYTES // 10
+    monkeypatch.setattr(decode, "docx_to_text", lambda data: pytest.fail("the bomb was opened"))
+    with pytest.raises(ImportRejected) as caught:
+        read_document(bomb, "plan.docx")
+    assert (caught.value.code, caught.value.status) == ("too_large", 413)
+    assert caught.value.details["inflated_bytes"] > decode.MAX_INFLATED_BYTES
+
+
+def test_a_docx_of_too_many_members_is_refused_before_it_is_read():
+    from taolun.events.plan_import import decode
+
+    with pytest.raises(ImportRejected) as caught:
+        read_document(zip_bomb(10, members=decode.MAX_ZIP_MEMBERS + 1), "plan.docx")
+    assert caught.value.code == "too_large" and caught.value.details["members"] > decode.MAX_ZIP_MEMBERS
+
+
+def test_a_text_too_long_to_parse_quickly_is_refused():
+    from taolun.events.plan_import import decode
+
+    with pytest.raises(ImportRejected) as caught:
+        read_document(("一" * (decode.MAX_TEXT_CHARS + 1)).encode(), "plan.txt")
+    assert (caught.value.code, caught.value.status) == ("too_large", 413)

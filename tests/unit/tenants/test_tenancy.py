@@ -162,3 +162,71 @@ def test_long_streams_are_snapshotted(app):
     snapshots = list(app.snapshots.get(city))
     assert snapshots, "a parent with 60 children must have a snapshot"
     assert len(app.get_tenant(city).children) == 60
+
+
+# -- who may act on whom (issue 7: privilege escalation through tokens and grants) ------
+
+
+@pytest.fixture()
+def city(app):
+    """An operator, a city with a district and a school, a school admin, and a user homed
+    at the school who is a city admin."""
+    ops, _ = app.register_user(None, "ops@x.cn", "运维", None, is_operator=True)
+    city, _ = app.register_tenant(ops, "bureau", "yz", "扬州市教育局")
+    district, _ = app.register_tenant(ops, "bureau", "hj", "邗江区教育局", city)
+    school, _ = app.register_tenant(ops, "school", "hjzx", "邗江中学", district)
+    school_admin, _ = app.register_user(ops, "sa@x.cn", "校管理员", school)
+    app.grant_role(ops, school_admin, school, "admin")
+    big, _ = app.register_user(ops, "big@x.cn", "市管理员", school)
+    app.grant_role(ops, big, city, "admin")
+    plain, _ = app.register_user(ops, "plain@x.cn", "教师", school)
+    app.grant_role(ops, plain, school, "viewer")
+    return type("City", (), dict(
+        ops=ops, city=city, district=district, school=school, school_admin=school_admin,
+        big=big, plain=plain,
+    ))
+
+
+def test_only_the_user_or_an_operator_may_issue_a_users_token(app, city):
+    for target in (city.big, city.plain):
+        with pytest.raises(DomainError) as refused:
+            app.issue_token(city.school_admin, target, "stolen")
+        assert refused.value.status == 403
+        assert app.get_user(target).tokens == {}
+    assert app.issue_token(city.plain, city.plain, "mine").token
+    assert app.issue_token(city.ops, city.big, "by ops").token
+    assert app.issue_token(None, city.big, "by the CLI").token
+
+
+def test_an_admin_manages_tokens_only_of_users_whose_every_grant_is_in_its_subtree(app, city):
+    big_token = app.issue_token(city.big, city.big, "phone")
+    plain_token = app.issue_token(city.plain, city.plain, "phone")
+    assert not app.may_manage_tokens(city.school_admin, city.big)
+    with pytest.raises(DomainError) as refused:
+        app.revoke_token(city.school_admin, city.big, big_token.token_id)
+    assert refused.value.status == 403
+    assert not app.get_user(city.big).tokens[big_token.token_id]["revoked"]
+    assert app.may_manage_tokens(city.school_admin, city.plain)
+    app.revoke_token(city.school_admin, city.plain, plain_token.token_id)
+    assert app.get_user(city.plain).tokens[plain_token.token_id]["revoked"]
+    assert not app.may_manage_tokens(city.school_admin, city.ops)
+
+
+def test_granting_oneself_a_role_is_refused_even_to_an_admin_above_the_node(app, city):
+    with pytest.raises(DomainError) as refused:
+        app.grant_role(city.school_admin, city.school_admin, city.school, "auditor")
+    assert refused.value.code == "self_grant" and refused.value.status == 403
+    assert app.get_user(city.school_admin).grants == [[str(city.school), "admin"]]
+
+
+def test_a_grant_or_revocation_needs_an_admin_at_or_above_the_node(app, city):
+    with pytest.raises(DomainError) as above:
+        app.grant_role(city.school_admin, city.plain, city.district, "admin")
+    assert above.value.status == 403
+    with pytest.raises(DomainError) as revoke_above:
+        app.revoke_role(city.school_admin, city.big, city.city, "admin")
+    assert revoke_above.value.status == 403
+    assert [str(city.city), "admin"] in app.get_user(city.big).grants
+    app.grant_role(city.school_admin, city.plain, city.school, "secretary")
+    app.revoke_role(city.school_admin, city.plain, city.school, "secretary")
+    app.revoke_role(city.school_admin, city.school_admin, city.school, "admin")  # giving up is fine
