@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 from tests.e2e.campaign_helpers import Campaign, ok
-from tests.e2e.test_plan_import import seed, upload
+from tests.e2e.test_plan_import import sample, upload
+from taolun.platform import sample_plans
 
 
 def test_progress_of_a_foreign_campaign_answers_like_a_missing_campaign(org, ops):
@@ -29,7 +30,7 @@ def test_importing_under_a_foreign_or_unreleased_parent_answers_like_a_missing_p
     foreign = Campaign(other.user_with_role(other.city, "admin"), other.city)
     draft = Campaign(org.user_with_role(org.city, "admin"), org.city, publish=False)
     admin = org.user_with_role(org.school_a, "admin")
-    doc = {"file": ("plan.txt", seed("yiyang-technical-school-plan.txt"))}
+    doc = {"file": ("plan.txt", sample(sample_plans.SCHOOL))}
     path = f"/api/v1/tenants/{org.school_a['id']}/plan-imports"
     answers = [
         upload(admin, path, fields={"parent_plan_id": parent}, files=doc)

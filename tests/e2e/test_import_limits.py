@@ -11,7 +11,8 @@ import pytest
 
 from tests.e2e.client import Client
 from tests.e2e.conftest import own_server
-from tests.e2e.test_plan_import import seed, upload
+from taolun.platform import sample_plans
+from tests.e2e.test_plan_import import sample, upload
 from tests.unit.plan_import.test_reading_documents import zip_bomb
 
 
@@ -29,7 +30,7 @@ def test_a_zip_bomb_is_refused_with_a_clear_error_on_the_page(import_server):
 
 
 def test_healthz_answers_while_big_previews_run_and_no_preview_fails_with_5xx(import_server):
-    big = (seed("yangzhou-city-education-plan.txt").decode("utf-8") * 250).encode()  # ~940k chars
+    big = (sample(sample_plans.CITY).decode("utf-8") * 400).encode()  # ~870k chars
     anon = Client(import_server.url)
     answers: list[int] = []
     started = threading.Barrier(7)

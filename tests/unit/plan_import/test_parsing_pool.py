@@ -7,9 +7,9 @@ import pytest
 
 from taolun.events.plan_import import ImportRejected
 from taolun.platform.parsing import ParserBusy, ParseTimeout, ParsingPool
-from tests.unit.plan_import.conftest import find_seeds_dir
+from taolun.platform import sample_plans
 
-SEED = (find_seeds_dir() / "yangzhou-city-education-plan.txt").read_text(encoding="utf-8")
+SEED = sample_plans.read(sample_plans.CITY).decode("utf-8")
 
 
 @pytest.fixture()
@@ -20,7 +20,7 @@ def pool():
 
 
 def test_a_parse_that_overruns_its_time_is_stopped_and_the_pool_recovers(pool):
-    huge = (SEED * 250).encode()  # ~940,000 characters: legal, but far beyond a tiny limit
+    huge = (SEED * 400).encode()  # ~870,000 characters: legal, but far beyond a tiny limit
     pool.timeout = 0.05
     with pytest.raises(ParseTimeout) as caught:
         pool.extract(huge, "plan.txt")
