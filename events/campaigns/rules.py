@@ -404,8 +404,8 @@ def requirement_progress(
 
     ``activities`` are dicts with the attributes of ``Activity.Logged`` (as corrected):
     ``kind``, ``start``, ``end``, ``hours``, ``leaders``, ``phase_id``, ``status``. Retracted
-    and returned entries do not count. A phase-scoped requirement counts activities linked
-    to that phase or, when ``phases`` is given, dated inside it. Answers
+    and returned entries do not count. A phase-scoped requirement counts the activities that
+    start inside the phase (by the link only when ``phases`` does not know the phase). Answers
     ``{"achieved", "minimum", "met"}`` for a unit, plus ``"by_leader"`` when per leader.
     """
 
@@ -414,10 +414,12 @@ def requirement_progress(
             return False
         if req["scope"] != "phase":
             return True
-        if a.get("phase_id") == req["phase_id"]:
-            return True
+        # The date decides (the phase link is a hint): an activity counts for the phase it
+        # started in, so moving a phase's dates recounts what falls inside it.
         phase = (phases or {}).get(req["phase_id"])
-        return bool(phase) and phase["start"] <= a["start"][:10] and a["end"][:10] <= phase["end"]
+        if phase is None:
+            return a.get("phase_id") == req["phase_id"]
+        return phase["start"] <= a["start"][:10] <= phase["end"]
 
     def measure(items: list[Mapping[str, Any]]) -> int | Decimal:
         if req["metric"] == "count":
@@ -442,3 +444,21 @@ def requirement_progress(
                 "achieved": min(by_leader.values(), default=0)}
     achieved = measure(matching)
     return {"achieved": achieved, "minimum": req["minimum"], "met": achieved >= req["minimum"]}
+
+
+def requirement_met_changes(
+    req: Mapping[str, Any],
+    activities: Iterable[Mapping[str, Any]],
+    phases: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, int]:
+    """``{date: +1 | -1}``: the days on which ``req`` becomes met (+1) or unmet again (-1,
+    possible per leader: a new leader starts at zero), counting each activity from its start
+    date. Summing the changes up to a day tells whether it is met on that day."""
+    items = list(activities)
+    changes: dict[str, int] = {}
+    met = False
+    for on in sorted({a["start"][:10] for a in items}):
+        now = requirement_progress(req, [a for a in items if a["start"][:10] <= on], phases)["met"]
+        if now != met:
+            changes[on], met = (1 if now else -1), now
+    return changes

@@ -4,8 +4,10 @@ Indexed queries only: the campaign's window (primary key), then the node's row
 with its children's rows (``(campaign_id, node_id)`` or ``(campaign_id, parent_id)``), or a
 page of a subtree (``(campaign_id, light, path)``); access is checked on the row's path. The
 answer is built from the rows and serialised once (no schema re-validation of a large dict).
-Days left, overdue and soon-due rectifications, days silent and the light are computed at
-read time from stored dates with today's date in the configured zone (Asia/Shanghai).
+Days left, what has been done by today (an activity counts from its date), pace, overdue and
+soon-due rectifications, days silent and the light are computed at read time from stored
+dates with today's date in the configured zone (Asia/Shanghai). A node with measured units
+below is lit by their shares (see docs/progress.md).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from uuid import UUID
 
 import json
 
+from django.db.models import Count
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -22,32 +26,44 @@ from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.schemas import Error
 from taolun.projections import progress as figures
-from taolun.projections.campaigns import time_zone
+from taolun.projections.campaigns import campaign_frame, node_light, time_zone
 from taolun.projections.models import PlanRow, ProgressRow
 
 router = Router(tags=["progress 进度"])
 ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
 
-FIELDS = ("node_id", "parent_id", "kind", "name", "depth", "plan_id", "plan_status", "expected",
-          "obliged", "own", "total")
+FIELDS = ("node_id", "parent_id", "kind", "name", "depth", "plan_id", "plan_status", "upstream_changed", "expected",
+          "obliged", "own", "total", "path", "light")
 
 
-def row_out(row: dict, window, on, with_requirements: bool = False) -> dict:
+def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
+            with_requirements: bool = False) -> dict:
+    """One node's figures as of ``on``. ``units``: the lights of the measured units below it
+    (its light is then made of their shares); without, the node's light is its own."""
     total = row["total"]
-    assessed = figures.assess(total, window=window, on=on)
+    window, settings = frame
+    assessed = figures.assess(total, window=window, on=on, settings=settings)
+    light = assessed["light"]
+    if units:
+        light = node_light(row["kind"], row["own"], units, frame, on)
     out = {
         "node_id": str(row["node_id"]), "name": row["name"], "kind": row["kind"],
         "plan_id": str(row["plan_id"]) if row["plan_id"] else None,
         "plan_status": row["plan_status"] or None,
+        "upstream_changed": row["upstream_changed"],
         "plans": total.get("plans") or {},
-        "activities": total.get("activities", 0),
+        "plans_upstream_changed": total.get("plans_upstream_changed", 0),
+        "activities": assessed["activities"],
+        "activities_planned": assessed["activities_planned"],
         "activities_returned": total.get("activities_returned", 0),
         "by_kind": total.get("by_kind") or {}, "by_phase": total.get("by_phase") or {},
-        "participants": total.get("participants", 0),
-        "hours": total.get("hours_x100", 0) / 100,
-        "requirements": {"met": total.get("req_met", 0), "total": total.get("req_total", 0),
+        "participants": assessed["participants"],
+        "hours": assessed["hours_x100"] / 100,
+        "requirements": {"met": assessed["req_met"], "total": total.get("req_total", 0),
                          "units": total.get("obliged_units", 0),
-                         "text": figures.compliance_text(total, assessed["days_left"])},
+                         "text": figures.compliance_text(assessed["req_met"], total.get("req_total", 0),
+                                                         assessed["days_left"])},
+        "pace": {"expected_pct": assessed["expected_pct"], "behind": assessed["behind"]},
         "suggestions": {"total": total.get("suggestions", 0),
                         "adopted": total.get("suggestions_adopted", 0),
                         "answered": total.get("suggestions_answered", 0)},
@@ -55,19 +71,21 @@ def row_out(row: dict, window, on, with_requirements: bool = False) -> dict:
                      "completed": total.get("problems_completed", 0),
                      "closed": total.get("problems_closed", 0),
                      "red": assessed["problems_overdue"], "blue": assessed["problems_due_soon"],
-                     "yellow": total.get("problems_reopened", 0)},
-        **{k: assessed[k] for k in ("days_left", "last_activity", "silent_days", "silent", "score", "light")},
+                     "yellow": assessed["problems_reopened"]},
+        **{k: assessed[k] for k in ("days_left", "last_activity", "silent_days", "silent", "score")},
+        "light": light,
+        "units_lights": units or None,
     }
     if with_requirements:
-        out["own_requirements"] = row["own"].get("requirements", [])
+        out["own_requirements"] = [
+            {**r, "met": figures.met_on(r.get("met_on"), on)} for r in row["own"].get("requirements", [])]
     return out
 
 
-def _window(campaign_id: UUID) -> tuple[str, str] | None:
-    row = PlanRow.objects.filter(pk=campaign_id, kind="campaign").values("window_start", "window_end").first()
-    if row is None:
+def _frame(campaign_id: UUID):
+    if not PlanRow.objects.filter(pk=campaign_id, kind="campaign").exists():
         raise not_found("活动")
-    return (row["window_start"], row["window_end"]) if row["window_start"] else None
+    return campaign_frame(campaign_id)
 
 
 def _json(body: dict) -> HttpResponse:
@@ -75,26 +93,51 @@ def _json(body: dict) -> HttpResponse:
                         content_type="application/json")
 
 
+def _unit_lights(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
+    """The stored lights of the measured units below ``path``, counted per child of it (by
+    the child's path): one grouped query on the (campaign, kind, light, path) index."""
+    child = Substr("path", 1, len(path) + 33)
+    counts: dict[str, dict[str, int]] = {}
+    for r in (ProgressRow.objects.filter(campaign_id=campaign_id, kind__in=figures.MEASURED_KINDS,
+                                         path__startswith=path, path__gt=path)
+              .annotate(child=child).values("child", "light").annotate(n=Count("id"))):
+        counts.setdefault(r["child"], dict.fromkeys(figures.LIGHTS, 0))[r["light"]] += r["n"]
+    return counts
+
+
+def _below(counts: dict[str, dict[str, int]], row: dict) -> dict[str, int]:
+    """The lights of the measured units strictly below a child row."""
+    units = dict(counts.get(row["path"]) or dict.fromkeys(figures.LIGHTS, 0))
+    if row["kind"] in figures.MEASURED_KINDS:  # the child itself was counted under its path
+        units[row["light"]] -= 1
+    return units if any(units.values()) else {}
+
+
 @router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: dict, **ERRORS})
 def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     """A node's figures (its whole subtree) with each child's figures, and the share of
-    children that are green."""
-    window = _window(campaign_id)
+    children that are green. A node with measured units below (branches, offices) is lit by
+    their shares; the counts use their stored lights (refreshed daily by the scheduler)."""
+    frame = _frame(campaign_id)
     # Two lookups, each on its own index (an OR of the two makes SQLite scan the campaign).
     rows_of = ProgressRow.objects.filter(campaign_id=campaign_id)
-    own = rows_of.filter(node_id=node_id).values(*FIELDS, "path").first()
+    own = rows_of.filter(node_id=node_id).values(*FIELDS).first()
     if own is None or not principal(request).sees(own["path"]):
         raise not_found("进度")  # a unit outside the caller's grants answers like a missing one
     on = figures.today(time_zone())
+    counts = _unit_lights(campaign_id, own["path"])
     rows = sorted(rows_of.filter(parent_id=node_id).values(*FIELDS), key=lambda r: (r["kind"], r["name"]))
-    children = [row_out(r, window, on) for r in rows]
-    out = row_out(own, window, on, with_requirements=True)
+    children = [row_out(r, frame, on, _below(counts, r)) for r in rows]
+    mine = {k: sum(c[k] for c in counts.values()) for k in figures.LIGHTS}
+    out = row_out(own, frame, on, mine if any(mine.values()) else None, with_requirements=True)
+    window = frame[0]
     out["today"] = on.isoformat()
     out["window"] = list(window) if window else None
+    out["settings"] = frame[1]
     out["children_green_share"] = (
         round(sum(1 for c in children if c["light"] == "green") / len(children), 3) if children else None
     )
-    out["children_lights"] = {k: sum(1 for c in children if c["light"] == k) for k in ("green", "yellow", "red")}
+    out["children_lights"] = {k: sum(1 for c in children if c["light"] == k) for k in figures.LIGHTS}
     out["children"] = children
     return _json(out)
 
@@ -113,7 +156,7 @@ def list_units(
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).
     ``light`` filters on the stored light (refreshed by the scheduler under the projection's
     lock); the answer shows the light as of today."""
-    window = _window(campaign_id)
+    frame = _frame(campaign_id)
     node = ProgressRow.objects.filter(campaign_id=campaign_id, node_id=node_id).values("path").first()
     if node is None or not principal(request).sees(node["path"]):
         raise not_found("进度")
@@ -126,7 +169,9 @@ def list_units(
         rows = rows.filter(kind=kind)
     if light:
         rows = rows.filter(light=light)
-    if plan_status:
+    if plan_status == "upstream_changed":  # a flag beside the status, still filterable
+        rows = rows.filter(upstream_changed=True)
+    elif plan_status:
         rows = rows.filter(plan_status=plan_status)
     if without_approved_plan:
         rows = rows.filter(expected=True).exclude(plan_status="approved")
@@ -136,4 +181,12 @@ def list_units(
     # A short page tells the count without a second pass over the subtree.
     count = offset + len(page) if (page or offset == 0) and len(page) < limit else rows.count()
     on = figures.today(time_zone())
-    return _json({"count": count, "items": [row_out(r, window, on) for r in page]})
+    # A listed node with units below shows its stored light (refreshed by the scheduler),
+    # the one the ``light`` filter used; a measured unit's light is computed for today.
+    items = []
+    for r in page:
+        item = row_out(r, frame, on)
+        if r["kind"] not in figures.MEASURED_KINDS and r["total"].get("obliged_units"):
+            item["light"] = r["light"]
+        items.append(item)
+    return _json({"count": count, "items": items})

@@ -1,0 +1,155 @@
+"""The progress rules as named examples (docs/progress.md states each with the same example):
+which plan measures a unit, what a change of a plan's dates recounts, what counts as done,
+and what the lights say."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from taolun.platform.api.routers.progress import row_out
+from taolun.projections import progress as figures
+from taolun.projections.campaigns import campaign_frame, refresh_lights, time_zone  # noqa: F401
+from taolun.projections.models import ProgressRow
+from tests.integration.test_progress_projection import code, day
+
+pytestmark = pytest.mark.usefixtures("django_ready")
+BOSS = uuid.uuid4()
+
+
+def shown(runtime, cid, node) -> dict:
+    """The node as the progress API shows it today."""
+    runtime.runner.catch_up()
+    row = ProgressRow.objects.filter(campaign_id=cid, node_id=node).values().get()
+    return row_out(row, campaign_frame(cid), figures.today(time_zone()), with_requirements=True)
+
+
+def governing(cid, node):
+    return ProgressRow.objects.get(campaign_id=cid, node_id=node).governing_plan_id
+
+
+class City:
+    """市 → 区 → 一中 → 一中支部, and 市 → 二中 → 二中支部; a campaign from day -10 to +20
+    requiring two 专题学习 of every branch."""
+
+    def __init__(self, runtime, *, start=-10, end=20, publish_to=None):
+        t, c = runtime.tenancy, runtime.campaigns
+        self.rt, self.c = runtime, c
+        self.city = t.register_tenant(None, "bureau", code(), "市教育局")[0]
+        self.district = t.register_tenant(None, "bureau", code(), "区教育局", self.city)[0]
+        self.school = t.register_tenant(None, "school", code(), "一中", self.district)[0]
+        self.branch = t.register_tenant(None, "branch", code(), "一中支部", self.school)[0]
+        self.school_2 = t.register_tenant(None, "school", code(), "二中", self.city)[0]
+        self.branch_2 = t.register_tenant(None, "branch", code(), "二中支部", self.school_2)[0]
+        self.cid = c.author_campaign(BOSS, self.city, "大讨论")[0]
+        self.phase = c.add_phase(self.cid, BOSS, name="学习", start=day(start), end=day(end))[0]
+        c.add_topic(self.cid, BOSS, title="题目", group="一", mandatory=True)
+        self.req = c.add_requirement(self.cid, BOSS, kind="专题学习", metric="count", minimum=2)[0]
+        units = None if publish_to is None else [getattr(self, u) for u in publish_to]
+        c.publish(self.cid, BOSS, unit_ids=units, derive_deadline=day(start))
+
+    def approved_plan(self, parent, unit, *requirements):
+        plan = self.c.derive_plan(parent, BOSS, unit)[0]
+        for kind, minimum in requirements:
+            self.c.add_requirement(plan, BOSS, kind=kind, metric="count", minimum=minimum)
+        self.c.submit(plan, BOSS)
+        self.c.approve(plan, BOSS)
+        return plan
+
+    def log(self, unit, plan, when, kind="专题学习", **extra):
+        return self.c.log_activity(BOSS, unit, plan, kind=kind, title="活动", start=day(when),
+                                   end=day(when), participants=extra.pop("participants", 5), **extra)[0]
+
+
+# ------------------------------------------------------------------ which plan measures a unit
+
+
+def test_a_school_deriving_straight_from_the_city_is_measured_by_its_own_plan_not_its_districts(runtime):
+    city = City(runtime)
+    district_plan = city.approved_plan(city.cid, city.district, ("座谈会", 1))
+    runtime.runner.catch_up()
+    assert governing(city.cid, city.branch) == district_plan
+    school_plan = city.approved_plan(city.cid, city.school, ("党课", 1))
+    runtime.runner.catch_up()
+    assert governing(city.cid, city.branch) == school_plan
+    assert {r["kind"] for r in shown(runtime, city.cid, city.branch)["own_requirements"]} == {"专题学习", "党课"}
+
+
+def test_a_unit_moved_under_a_plan_and_one_registered_there_are_measured_alike(runtime):
+    city = City(runtime)
+    school_plan = city.approved_plan(city.cid, city.school_2, ("党课", 1))
+    runtime.tenancy.move_tenant(None, city.branch, city.school_2)
+    born = runtime.tenancy.register_tenant(None, "branch", code(), "新支部", city.school_2)[0]
+    runtime.runner.catch_up()
+    assert governing(city.cid, city.branch) == governing(city.cid, born) == school_plan
+
+
+def test_a_draft_plan_binds_nobody_until_it_is_approved(runtime):
+    city = City(runtime)
+    plan = city.c.derive_plan(city.cid, BOSS, city.school)[0]
+    city.c.add_requirement(plan, BOSS, kind="党课", metric="count", minimum=1)
+    assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 1  # the city's only
+    city.c.submit(plan, BOSS)
+    assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 1
+    city.c.approve(plan, BOSS)
+    assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 2
+
+
+def test_a_plan_reopened_for_revision_still_binds_by_its_approved_version(runtime):
+    city = City(runtime)
+    plan = city.approved_plan(city.cid, city.school, ("党课", 1))
+    city.c.reopen(plan, BOSS, "补充")
+    city.c.add_requirement(plan, BOSS, kind="座谈会", metric="count", minimum=1)
+    assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 2
+
+
+def test_an_amendment_flags_upstream_changed_beside_the_approval(runtime):
+    from taolun.notifications.actors import mark_upstream_changed
+    from taolun.notifications.models import OutboxMessage
+
+    city = City(runtime)
+    plan = city.approved_plan(city.cid, city.school)
+    city.c.reopen(city.cid, BOSS, "调整")
+    city.c.revise_phase(city.cid, BOSS, city.phase, end=day(15))
+    city.c.publish_amendment(city.cid, BOSS, "缩短")
+    runtime.runner.catch_up()
+    row = OutboxMessage.objects.get(key=f"upstream:{plan}:2")
+    mark_upstream_changed(row.key, row.payload)
+    school = shown(runtime, city.cid, city.school)
+    assert school["plan_status"] == "approved" and school["upstream_changed"] is True
+    assert school["plans"] == {"approved": 1} and school["plans_upstream_changed"] == 1
+
+
+# ------------------------------------------------------------------ dates
+
+
+def test_moving_a_phase_recounts_what_falls_inside_it(runtime):
+    city = City(runtime)
+    city.c.reopen(city.cid, BOSS, "分阶段")
+    city.c.revise_header(city.cid, BOSS, title="大讨论")
+    runtime.runner.catch_up()
+    # A phase requirement: two 专题学习 during the study phase (days -10 … -5).
+    study = city.c.add_phase(city.cid, BOSS, name="集中学习", start=day(-10), end=day(-5))[0]
+    city.c.add_requirement(city.cid, BOSS, kind="座谈会", metric="count", minimum=2, scope="phase",
+                           phase_id=study)
+    city.c.publish_amendment(city.cid, BOSS, "增加集中学习阶段")
+    city.log(city.branch_2, city.cid, -8, kind="座谈会")
+    city.log(city.branch_2, city.cid, -3, kind="座谈会")
+    assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 0
+    city.c.reopen(city.cid, BOSS, "延长")
+    city.c.revise_phase(city.cid, BOSS, study, end=day(-2))
+    assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 0  # a draft binds nobody
+    city.c.publish_amendment(city.cid, BOSS, "集中学习延长到第-2天")
+    assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 1
+
+
+def test_a_future_dated_activity_is_planned_not_done(runtime):
+    city = City(runtime)
+    city.log(city.branch_2, city.cid, -1)
+    city.log(city.branch_2, city.cid, 3, participants=7)
+    shown_now = shown(runtime, city.cid, city.branch_2)
+    assert (shown_now["activities"], shown_now["activities_planned"], shown_now["participants"]) == (1, 1, 5)
+    assert shown_now["requirements"]["met"] == 0 and shown_now["last_activity"] == day(-1)
+    later = row_out(ProgressRow.objects.filter(campaign_id=city.cid, node_id=city.branch_2).values().get(),
+                    campaign_frame(city.cid), figures.today(time_zone()) + timedelta(days=3))
+    assert (later["activities"], later["requirements"]["met"]) == (2, 1)
