@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -805,7 +806,8 @@ class Activity(TaolunAggregate):
             elif k == "leaders":
                 out[k] = rules.text_list(v, k)
             elif k == "hours":
-                out[k] = None if v is None else rules.number(v, k)
+                out[k] = None if v is None else rules.number(
+                    v, k, places=rules.HOURS_PLACES, digits=rules.HOURS_DIGITS)
             elif k in ("phase_id", "task_id"):
                 section = "phases" if k == "phase_id" else "tasks"
                 out[k] = None if v is None else rules.item_id(v, k)
@@ -832,6 +834,13 @@ class Activity(TaolunAggregate):
             raise DomainError(
                 "activity_outside_campaign", f"活动日期不在活动总体时间 {window[0]}～{window[1]} 内",
                 start=start, end=end, window_start=window[0], window_end=window[1],
+            )
+        # Planned ahead counts from its date; far ahead is a typo (2029 for 2019), refused.
+        latest = (rules.today() + timedelta(days=rules.PLANNED_AHEAD_DAYS)).isoformat()
+        if start[:10] > latest:
+            raise DomainError(
+                "activity_too_far_ahead", f"活动日期最晚可提前登记到 {latest}", field="start",
+                start=start, latest=latest,
             )
 
     @classmethod

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from taolun.events.kernel import DomainError, NotFound
 
@@ -58,6 +59,17 @@ HEADER_FIELDS: tuple[str, ...] = (
 )
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+# Hours are stored as DecimalField(max_digits=10, decimal_places=2).
+HOURS_DIGITS, HOURS_PLACES = 10, 2
+# An activity may be entered ahead as planned (it counts from its date), up to this many days.
+PLANNED_AHEAD_DAYS = 60
+# "Today" of the campaigns (DESIGN: time-dependent figures use today in Asia/Shanghai).
+TIME_ZONE = "Asia/Shanghai"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(TIME_ZONE)).date()
 
 
 # ---------------------------------------------------------------- scalars
@@ -141,8 +153,11 @@ def to_datetime(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def number(value: Any, field: str, *, positive: bool = False) -> int | Decimal:
-    """A non-negative (or positive) int or Decimal, never a float (floats do not round-trip)."""
+def number(value: Any, field: str, *, positive: bool = False, places: int | None = None,
+           digits: int | None = None) -> int | Decimal:
+    """A non-negative (or positive) int or Decimal, never a float (floats do not round-trip).
+    ``places``/``digits``: the read model's column (``DecimalField(max_digits, decimal_places)``)
+    — what is accepted is exactly what is stored, never rounded on the way."""
     if isinstance(value, bool) or value is None:
         raise DomainError("invalid_number", f"{field} 必须是数字", field=field)
     if isinstance(value, int):
@@ -160,6 +175,11 @@ def number(value: Any, field: str, *, positive: bool = False) -> int | Decimal:
         raise DomainError(
             "invalid_number", f"{field} 必须{'大于' if positive else '不小于'}0", field=field
         )
+    if places is not None and isinstance(result, Decimal) and result != result.quantize(Decimal(10) ** -places):
+        raise DomainError("too_precise", f"{field} 最多保留 {places} 位小数", field=field, decimal_places=places)
+    if digits is not None and result >= 10 ** (digits - (places or 0)):
+        raise DomainError("number_too_large", f"{field} 过大", field=field,
+                          maximum=str(Decimal(10) ** (digits - (places or 0)) - Decimal(10) ** -(places or 0)))
     return result
 
 
