@@ -761,10 +761,14 @@ class CampaignProjection(Projection):
                 open_rows = [p for p in rows if p["status"] in ("open", "rectifying")]
                 own["problems_reopened"] = sum(1 for p in open_rows if p["reopened"])
                 deadlines: dict[str, int] = defaultdict(int)
+                reopened: dict[str, int] = defaultdict(int)
                 for p in open_rows:
                     if p["deadline"]:
                         deadlines[p["deadline"]] += 1
+                        if p["reopened"]:  # read time shows each once: overdue before reopened
+                            reopened[p["deadline"]] += 1
                 own["deadlines"] = dict(sorted(deadlines.items()))
+                own["reopened_deadlines"] = dict(sorted(reopened.items()))
             row.own = own
 
 

@@ -153,3 +153,29 @@ def test_a_future_dated_activity_is_planned_not_done(runtime):
     later = row_out(ProgressRow.objects.filter(campaign_id=city.cid, node_id=city.branch_2).values().get(),
                     campaign_frame(city.cid), figures.today(time_zone()) + timedelta(days=3))
     assert (later["activities"], later["requirements"]["met"]) == (2, 1)
+
+
+# ------------------------------------------------------------------ problems
+
+
+EVIDENCE = {"sha256": "cd" * 32, "filename": "照片.jpg", "size": 10, "content_type": "image/jpeg"}
+
+
+def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(runtime):
+    from taolun.platform.api.routers.activities import problem_light
+    from taolun.projections.models import ProblemRow
+
+    city = City(runtime)
+    lights = {}
+    for name, deadline in (("late", -1), ("soon", 3)):
+        p = city.c.record_problem(BOSS, city.branch_2, city.cid, description="问题", category="工作作风")[0]
+        city.c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+                                  deadline=day(deadline))
+        city.c.complete_rectification(p, BOSS, summary="完成", evidence=[EVIDENCE])
+        city.c.verify_rectification(p, BOSS)
+        city.c.reopen_problem(p, BOSS, "反弹")
+        lights[name] = p
+    problems = shown(runtime, city.cid, city.city)["problems"]
+    assert (problems["red"], problems["yellow"], problems["blue"], problems["open"]) == (1, 1, 0, 2)
+    on = figures.today(time_zone())
+    assert [problem_light(ProblemRow.objects.get(pk=lights[n]), on) for n in ("late", "soon")] == ["red", "yellow"]
