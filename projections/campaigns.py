@@ -400,6 +400,12 @@ class CampaignProjection(Projection):
                               "payload": {"child_plan_id": str(child), "parent_version": e.number}},
                 )
 
+    def on_Plan_ProgressSettingsChanged(self, e) -> None:
+        row = self.b.plans.get(e.originator_id)
+        self._touch_plan(e, progress_settings={**row.progress_settings, **e.settings})
+        self._settle()
+        assess_campaign(row.campaign_id)  # the stored lights follow the new thresholds
+
     def _plan_status_changed(self, e, **fields: Any) -> PlanRow:
         row = self._touch_plan(e, **fields)
         if row.kind == "derived":

@@ -565,6 +565,27 @@ class Plan(TaolunAggregate):
     def _requirement_removed(self, tenant_id: UUID, actor: UUID, requirement_id: str) -> None:
         del self.requirements[requirement_id]
 
+    # ------------------------------------------------------------ progress settings
+
+    @property
+    def progress_settings(self) -> dict[str, int]:
+        """The campaign's light thresholds over the defaults (older snapshots have none)."""
+        return self.__dict__.get("_progress_settings", {})
+
+    def set_progress_settings(self, actor: UUID, **settings: Any) -> None:
+        """A campaign's light thresholds (silent days, pace tolerance, red/yellow shares)."""
+        if self.kind != "campaign":
+            raise DomainError("not_a_campaign", "只有活动方案可以设置进度阈值")
+        values = rules.progress_settings(settings)
+        changed = {k: v for k, v in values.items() if self.progress_settings.get(k) != v}
+        if not changed:
+            raise DomainError("nothing_changed", "没有需要修改的阈值")
+        self._progress_settings_changed(tenant_id=self.tenant_id, actor=actor, settings=changed)
+
+    @event("ProgressSettingsChanged")
+    def _progress_settings_changed(self, tenant_id: UUID, actor: UUID, settings: dict[str, int]) -> None:
+        self._progress_settings = {**self.progress_settings, **settings}
+
     # ------------------------------------------------------------ versions and publication
 
     def _release(self, actor: UUID, summary: str) -> None:

@@ -183,6 +183,30 @@ def number(value: Any, field: str, *, positive: bool = False, places: int | None
     return result
 
 
+# Light thresholds a campaign may set (defaults in the progress read model): name -> range.
+PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
+    "silent_days": (1, 365),
+    "pace_tolerance": (0, 100),
+    "red_share": (0, 100),
+    "yellow_share": (0, 100),
+}
+
+
+def progress_settings(values: Mapping[str, Any]) -> dict[str, int]:
+    """Validated light thresholds: whole numbers within their ranges."""
+    unknown = sorted(set(values) - set(PROGRESS_SETTINGS))
+    if unknown:
+        raise DomainError("unknown_field", f"未知字段：{', '.join(unknown)}", fields=unknown)
+    out = {}
+    for key, value in values.items():
+        low, high = PROGRESS_SETTINGS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise DomainError("invalid_number", f"{key} 必须是 {low}～{high} 之间的整数", field=key,
+                              minimum=low, maximum=high)
+        out[key] = value
+    return out
+
+
 # ---------------------------------------------------------------- windows
 
 

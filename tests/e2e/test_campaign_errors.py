@@ -69,6 +69,15 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     refused(school.post(f"{pa}/submit", {}), 422, "upstream_change_pending")
     assert head(anon) == marked
 
+    # Light thresholds: whole numbers within range, set by the campaign's admin only.
+    settings = f"/api/v1/campaigns/{campaign.id}/progress-settings"
+    bad = city.request("PUT", settings, {"red_share": 101})
+    refused(bad, 422, "invalid_number")
+    assert bad.body["details"]["field"] == "red_share"
+    assert school.request("PUT", settings, {"red_share": 10}).status == 403
+    assert head(anon) == marked
+    assert ok(city.request("PUT", settings, {"red_share": 10}))["settings"]["red_share"] == 10
+
 
 def test_other_tenants_campaigns_are_not_found(org, ops) -> None:
     city = org.user_with_role(org.city, "admin")

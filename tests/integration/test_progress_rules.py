@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from taolun.platform.api.routers.progress import row_out
+from taolun.platform.api.routers.progress import FIELDS, node_figures, row_out
 from taolun.projections import progress as figures
-from taolun.projections.campaigns import campaign_frame, refresh_lights, time_zone  # noqa: F401
+from taolun.projections.campaigns import campaign_frame, refresh_lights, time_zone
 from taolun.projections.models import ProgressRow
 from tests.integration.test_progress_projection import code, day
 
@@ -22,6 +22,13 @@ def shown(runtime, cid, node) -> dict:
     runtime.runner.catch_up()
     row = ProgressRow.objects.filter(campaign_id=cid, node_id=node).values().get()
     return row_out(row, campaign_frame(cid), figures.today(time_zone()), with_requirements=True)
+
+
+def node(runtime, cid, node_id, on_day: int = 0) -> dict:
+    """A node with its children as the progress API shows them on day ``on_day``."""
+    runtime.runner.catch_up()
+    row = ProgressRow.objects.filter(campaign_id=cid, node_id=node_id).values(*FIELDS).get()
+    return node_figures(cid, row, campaign_frame(cid), figures.today(time_zone()) + timedelta(days=on_day))
 
 
 def governing(cid, node):
@@ -179,3 +186,81 @@ def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(run
     assert (problems["red"], problems["yellow"], problems["blue"], problems["open"]) == (1, 1, 0, 2)
     on = figures.today(time_zone())
     assert [problem_light(ProblemRow.objects.get(pk=lights[n]), on) for n in ("late", "soon")] == ["red", "yellow"]
+
+
+# ------------------------------------------------------------------ lights
+
+
+def test_halfway_a_unit_on_pace_is_green_and_one_behind_pace_is_yellow(runtime):
+    city = City(runtime, start=-15, end=15)  # day 16 of 31: 52% of the campaign elapsed
+    city.log(city.branch, city.cid, -10)
+    city.log(city.branch, city.cid, -2)  # its one requirement (two 专题学习) met: 100%
+    city.log(city.branch_2, city.cid, -1)  # not yet: 0% of its requirements met
+    on_pace, behind = shown(runtime, city.cid, city.branch), shown(runtime, city.cid, city.branch_2)
+    assert (on_pace["light"], on_pace["pace"]) == ("green", {"expected_pct": 52, "behind": False})
+    assert (behind["light"], behind["pace"]) == ("yellow", {"expected_pct": 52, "behind": True})
+    # On the campaign's third day 10% is due: nothing done yet is within the 20-point tolerance.
+    early = node(runtime, city.cid, city.branch_2, on_day=-13)
+    assert (early["light"], early["pace"]) == ("green", {"expected_pct": 10, "behind": False})
+
+
+def test_a_unit_with_only_future_dated_activities_is_not_done(runtime):
+    city = City(runtime, start=-20, end=20)
+    city.log(city.branch_2, city.cid, 2)
+    city.log(city.branch_2, city.cid, 3)
+    unit = shown(runtime, city.cid, city.branch_2)
+    assert (unit["score"], unit["light"], unit["activities_planned"]) == (0, "yellow", 2)
+
+
+def test_silence_is_red_while_the_campaign_runs_and_stops_counting_after_it(runtime):
+    city = City(runtime, start=-45, end=5)
+    city.log(city.branch, city.cid, -44)
+    city.log(city.branch, city.cid, -40)  # done, then silent for 40 days
+    assert shown(runtime, city.cid, city.branch)["light"] == "red"
+    after = node(runtime, city.cid, city.branch, on_day=30)
+    assert (after["silent"], after["light"]) == (False, "green")  # finished
+    unfinished = node(runtime, city.cid, city.branch_2, on_day=30)
+    assert unfinished["light"] == "red"  # never did what was required
+
+
+def test_a_bureau_is_lit_by_the_shares_of_its_units_not_by_one_item(runtime):
+    t = runtime.tenancy
+    city = City(runtime, start=-10, end=20)
+    more = [t.register_tenant(None, "branch", code(), f"支部{i}", city.school)[0] for i in range(8)]
+    branches = [city.branch, *more]  # nine branches of 一中 (+ 二中's one) below the city
+    for b in branches:
+        city.log(b, city.cid, -5)
+        city.log(b, city.cid, -4)
+    p = city.c.record_problem(BOSS, branches[0], city.cid, description="问题", category="工作作风")[0]
+    city.c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+                              deadline=day(-1))
+    city.log(city.branch_2, city.cid, -3)
+    city.log(city.branch_2, city.cid, -2)
+    root = node(runtime, city.cid, city.city)
+    assert root["units_lights"] == {"green": 9, "yellow": 0, "red": 1}
+    assert root["light"] == "green"  # 1 of 10 red: not more than 20%
+    assert root["problems"]["red"] == 1  # the overdue item is still counted
+    # A stricter campaign: red when more than 5% of the units are red.
+    city.c.set_progress_settings(city.cid, BOSS, red_share=5)
+    assert node(runtime, city.cid, city.city)["light"] == "red"
+
+
+def test_a_school_logging_its_own_activities_is_not_bound_by_per_unit_requirements(runtime):
+    city = City(runtime)
+    city.log(city.school_2, city.cid, -1)
+    school = shown(runtime, city.cid, city.school_2)
+    assert school["activities"] == 1
+    assert (school["requirements"]["units"], school["requirements"]["total"]) == (1, 1)  # its branch only
+    assert ProgressRow.objects.get(campaign_id=city.cid, node_id=city.school_2).own["obliged_units"] == 0
+
+
+def test_the_scheduled_refresh_stores_a_bureaus_light_from_its_units_shares(runtime):
+    city = City(runtime, start=-45, end=5)
+    city.log(city.branch, city.cid, -2)
+    city.log(city.branch, city.cid, -1)  # 一中支部 green; 二中支部 silent since day -45: red
+    runtime.runner.catch_up()
+    refresh_lights(city.cid)
+    stored = dict(ProgressRow.objects.filter(campaign_id=city.cid).values_list("node_id", "light"))
+    assert (stored[city.branch], stored[city.branch_2]) == ("green", "red")
+    assert (stored[city.school], stored[city.school_2], stored[city.city]) == ("green", "red", "red")
+    assert node(runtime, city.cid, city.city)["light"] == "red"  # 1 of 2 red

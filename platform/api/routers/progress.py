@@ -24,13 +24,24 @@ from ninja import Query, Router
 
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
-from taolun.platform.api.schemas import Error
+from taolun.platform.api.routers.campaigns import access_plan, expected_version
+from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.schemas import Error, Versioned
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, node_light, time_zone
 from taolun.projections.models import PlanRow, ProgressRow
 
 router = Router(tags=["progress 进度"])
-ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+
+
+class SettingsIn(Versioned):
+    """Light thresholds of a campaign (omitted ones keep their value; defaults in docs/progress.md)."""
+
+    silent_days: int | None = None
+    pace_tolerance: int | None = None
+    red_share: int | None = None
+    yellow_share: int | None = None
+ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 FIELDS = ("node_id", "parent_id", "kind", "name", "depth", "plan_id", "plan_status", "upstream_changed", "expected",
           "obliged", "own", "total", "path", "light")
@@ -120,13 +131,17 @@ def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     their shares; the counts use their stored lights (refreshed daily by the scheduler)."""
     frame = _frame(campaign_id)
     # Two lookups, each on its own index (an OR of the two makes SQLite scan the campaign).
-    rows_of = ProgressRow.objects.filter(campaign_id=campaign_id)
-    own = rows_of.filter(node_id=node_id).values(*FIELDS).first()
+    own = ProgressRow.objects.filter(campaign_id=campaign_id, node_id=node_id).values(*FIELDS).first()
     if own is None or not principal(request).sees(own["path"]):
         raise not_found("进度")  # a unit outside the caller's grants answers like a missing one
-    on = figures.today(time_zone())
+    return _json(node_figures(campaign_id, own, frame, figures.today(time_zone())))
+
+
+def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
+    """A node's row (values of ``FIELDS``) with its children's, as of ``on``."""
     counts = _unit_lights(campaign_id, own["path"])
-    rows = sorted(rows_of.filter(parent_id=node_id).values(*FIELDS), key=lambda r: (r["kind"], r["name"]))
+    rows = sorted(ProgressRow.objects.filter(campaign_id=campaign_id, parent_id=own["node_id"]).values(*FIELDS),
+                  key=lambda r: (r["kind"], r["name"]))
     children = [row_out(r, frame, on, _below(counts, r)) for r in rows]
     mine = {k: sum(c[k] for c in counts.values()) for k in figures.LIGHTS}
     out = row_out(own, frame, on, mine if any(mine.values()) else None, with_requirements=True)
@@ -139,6 +154,7 @@ def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     )
     out["children_lights"] = {k: sum(1 for c in children if c["light"] == k) for k in figures.LIGHTS}
     out["children"] = children
+    return out
     return _json(out)
 
 
@@ -190,3 +206,16 @@ def list_units(
             item["light"] = r["light"]
         items.append(item)
     return _json({"count": count, "items": items})
+
+
+@router.put("/campaigns/{campaign_id}/progress-settings", response={200: dict, **ERRORS})
+def set_settings(request: HttpRequest, campaign_id: UUID, payload: SettingsIn):
+    """A campaign's light thresholds, set by an admin of the campaign's unit."""
+    row = access_plan(request, campaign_id, "admin")
+    if row.kind != "campaign":
+        raise not_found("活动")
+    ev = expected_version(request, payload)
+    changes = payload.dict(exclude_none=True, exclude={"expected_version"})
+    run_command(request, lambda rt: rt.campaigns.set_progress_settings(
+        campaign_id, actor(request), expected_version=ev, **changes))
+    return _json({"settings": campaign_frame(campaign_id)[1]})
