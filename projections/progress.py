@@ -133,7 +133,7 @@ def assess(
     last = max(happened) if happened else None
     activities = _upto(days, today)
     silent_days = None
-    if started and (total.get("obliged_units") or total.get("activities")):
+    if started and total.get("obliged_units"):  # silence concerns units bound to act
         since = max(last, window[0]) if last else window[0]
         silent_days = max(0, -_days(since, on))
     req_total = total.get("req_total", 0)
