@@ -328,9 +328,20 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
             t.archive_tenant(None, unit)
             w.units[unit].archived = True
 
+    def amend():
+        """The city moves the study phase's end (its children keep their own copies)."""
+        end = w.day(draw(st.integers(START + 1, STUDY_END), "study end"))
+        if end == w.campaign[0][study][1]:
+            return
+        c.reopen(cid, BOSS, "调整")
+        c.revise_phase(cid, BOSS, study, end=end)
+        c.publish_amendment(cid, BOSS, "调整学习阶段")
+        w.campaign[0][study] = (w.day(START), end)
+
     steps = {"derive": derive, "plan": plan_step, "log": log, "activity": change_activity,
-             "problem": problem, "tree": tree}
-    ops = ["log", "log", "log", "plan", "plan", "plan", "derive", "activity", "problem", "problem", "tree"]
+             "problem": problem, "tree": tree, "amend": amend}
+    ops = ["log", "log", "log", "plan", "plan", "plan", "derive", "activity", "problem", "problem", "tree",
+           "amend"]
     for _ in range(draw(st.integers(20, 60), "length")):
         op = draw(st.sampled_from(ops), "op")
         try:
