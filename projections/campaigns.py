@@ -10,7 +10,12 @@ Progress is kept per (node, campaign) in :class:`ProgressRow`. Rows exist for th
 unit's live subtree from the campaign's version 1 on; ``expected`` (should derive a plan) and
 ``obliged`` (bound by per-unit requirements) follow the publication (:func:`coverage`).
 A node's ``own`` figures are a function of its detail rows; ``total`` is own plus every
-descendant's own, kept by adding deltas up the path.
+descendant's own, kept by adding deltas up the path. Requirements come from the released
+content of the nearest released plan at or above the unit (:func:`_governing_plans`), looked
+up when the figures are computed, and a release recounts the plan's subtree: so the tables
+are the same whatever the batching (docs/progress.md states the rules). Figures are dated
+(activities by day, requirements by the day they became met) so that "done by today" is
+computed at read time.
 
 Batches (set-based). The runner may call :meth:`CampaignProjection.begin_batch` and
 :meth:`~CampaignProjection.end_batch` around a batch. In between, handlers only touch
@@ -82,14 +87,20 @@ def time_zone() -> str:
     return settings.TIME_ZONE
 
 
-def campaign_frame(campaign_id: UUID) -> tuple[tuple[str, str] | None, dict]:
-    """The campaign's window (latest release; ``None`` before) and its light settings."""
-    row = PlanRow.objects.filter(pk=campaign_id).values(
-        "window_start", "window_end", "progress_settings").first()
+FRAME_FIELDS = ("window_start", "window_end", "progress_settings")
+
+
+def frame_of(row: dict | None) -> tuple[tuple[str, str] | None, dict]:
+    """The campaign's window (latest release; ``None`` before) and its light settings, from
+    the ``FRAME_FIELDS`` of its plan row."""
     if not row:
         return None, figures.settings_of(None)
     window = (row["window_start"], row["window_end"]) if row["window_start"] else None
     return window, figures.settings_of(row["progress_settings"])
+
+
+def campaign_frame(campaign_id: UUID) -> tuple[tuple[str, str] | None, dict]:
+    return frame_of(PlanRow.objects.filter(pk=campaign_id).values(*FRAME_FIELDS).first())
 
 
 def parent_path(path: str) -> str:
@@ -184,6 +195,7 @@ class _Batch:
         self.stale: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
         self.progress: dict[tuple[UUID, UUID], ProgressRow | None] = {}
         self.changed: set[tuple[UUID, UUID]] = set()
+        self.recount: set[tuple[UUID, str]] = set()  # (campaign, path): subtrees whose requirements changed
         self.roots: list[tuple[UUID, str]] | None = None  # released campaigns: (id, unit path)
         self.events: list[Any] = []
 
@@ -291,6 +303,12 @@ class CampaignProjection(Projection):
         if b.refs:
             EvidenceRef.objects.bulk_create(b.refs, batch_size=CHUNK, ignore_conflicts=True)
             b.refs = []
+        recount, b.recount = b.recount, set()
+        for campaign_id, path in sorted(recount):
+            for node_id in ProgressRow.objects.filter(
+                campaign_id=campaign_id, path__startswith=path
+            ).values_list("node_id", flat=True):
+                self._stale(campaign_id, node_id, "reqs")
         if b.stale:
             stale, b.stale = b.stale, defaultdict(set)
             self._recompute(stale)
@@ -385,12 +403,8 @@ class CampaignProjection(Projection):
         if row.kind == "campaign" and e.number == 1:
             return  # the subtree's rows were just built from the released content
         # What binds the plan's subtree changed (requirements, phase dates; or the plan
-        # begins to govern): everything below is recounted, whatever the batch.
-        self._settle()
-        for node_id in ProgressRow.objects.filter(
-            campaign_id=row.campaign_id, path__startswith=row.path
-        ).values_list("node_id", flat=True):
-            self._stale(row.campaign_id, node_id, "reqs")
+        # begins to govern): everything below is recounted when the batch settles.
+        self.b.recount.add((row.campaign_id, row.path))
         if e.number > 1:
             self._settle()  # every child plan is written
             for child in PlanRow.objects.filter(parent_id=row.id).values_list("id", flat=True):
@@ -792,9 +806,7 @@ def _governing_plans(campaign_id: UUID, paths: list[str]):
     chosen = sorted(prefixes)
     for i in range(0, len(chosen), CHUNK):
         for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released"):
-            # A unit holds at most one plan per campaign; the campaign's own unit may hold both
-            # the campaign and nothing else (a unit never derives from its own plan).
-            plans[p["path"]] = p
+            plans[p["path"]] = p  # a unit holds one plan per campaign (the campaign's: the campaign)
 
     def nearest(path: str) -> dict:
         parts = path.rstrip("/").split("/")

@@ -28,7 +28,7 @@ from taolun.platform.api.routers.campaigns import access_plan, expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.schemas import Error, Versioned
 from taolun.projections import progress as figures
-from taolun.projections.campaigns import campaign_frame, node_light, time_zone
+from taolun.projections.campaigns import FRAME_FIELDS, campaign_frame, frame_of, node_light, time_zone
 from taolun.projections.models import PlanRow, ProgressRow
 
 router = Router(tags=["progress 进度"])
@@ -94,9 +94,10 @@ def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
 
 
 def _frame(campaign_id: UUID):
-    if not PlanRow.objects.filter(pk=campaign_id, kind="campaign").exists():
+    row = PlanRow.objects.filter(pk=campaign_id, kind="campaign").values(*FRAME_FIELDS).first()
+    if row is None:
         raise not_found("活动")
-    return campaign_frame(campaign_id)
+    return frame_of(row)
 
 
 def _json(body: dict) -> HttpResponse:
