@@ -66,7 +66,7 @@ from taolun.tenants.domainmodel import Tenant
 
 ALL_PARTS = frozenset({"plan", "activities", "suggestions", "problems"})
 # The progress fields a settle writes (plan ids, paths and parents change only in SQL).
-PROGRESS_FIELDS = ["own", "total", "light", "score", "approved_plans", "plan_status", "upstream_changed",
+PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_status", "upstream_changed",
                    "governing_plan_id", "updated_at"]
 CHUNK = 500
 
@@ -889,6 +889,7 @@ def assess_row(row: ProgressRow, frame, on) -> None:
     window, settings = frame
     assessed = figures.assess(row.total, window=window, on=on, settings=settings)
     row.light, row.score = assessed["light"], assessed["score"]
+    row.silent = assessed["silent"] and row.kind in figures.MEASURED_KINDS  # a node's silence: its units' share
     row.approved_plans = (row.total.get("plans") or {}).get("approved", 0)
 
 
@@ -907,7 +908,7 @@ def assess_campaign(campaign_id: UUID | None = None) -> int:
     for row in rows.iterator(chunk_size=2000):
         if row.campaign_id not in frames:
             frames[row.campaign_id] = campaign_frame(row.campaign_id)
-        before = (row.light, row.score, row.approved_plans)
+        before = (row.light, row.silent, row.score, row.approved_plans)
         assess_row(row, frames[row.campaign_id], on)
         if row.kind in figures.MEASURED_KINDS:
             for h in parent_path(row.path).rstrip("/").split("/"):
@@ -918,9 +919,9 @@ def assess_campaign(campaign_id: UUID | None = None) -> int:
         units = below.get((row.campaign_id, row.node_id.hex))
         if units:
             row.light = node_light(row.kind, row.own, units, frames[row.campaign_id], on)
-        if (row.light, row.score, row.approved_plans) != before:
+        if (row.light, row.silent, row.score, row.approved_plans) != before:
             changed.append(row)
-    update_many(ProgressRow, changed, ["light", "score", "approved_plans"])
+    update_many(ProgressRow, changed, ["light", "silent", "score", "approved_plans"])
     return len(changed)
 
 

@@ -195,6 +195,7 @@ class ProgressRow(models.Model):
     own = models.JSONField(default=dict)
     total = models.JSONField(default=dict)
     light = models.CharField(max_length=8, default="green")
+    silent = models.BooleanField(default=False)  # as of the last assessment, like ``light``
     score = models.PositiveSmallIntegerField(null=True)
     approved_plans = models.PositiveIntegerField(default=0)  # in the subtree, for sorting
     updated_at = models.DateTimeField()

@@ -25,4 +25,9 @@ class Migration(migrations.Migration):
             name='upstream_changed',
             field=models.BooleanField(default=False),
         ),
+        migrations.AddField(
+            model_name='progressrow',
+            name='silent',
+            field=models.BooleanField(default=False),
+        ),
     ]

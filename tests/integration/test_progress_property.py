@@ -116,13 +116,16 @@ def own_figures(w: World, u: Unit) -> dict:
     }
 
 
+def silent(w: World, f: dict) -> bool:
+    since = max(f["last"] or w.day(START), w.day(START))
+    return (w.today - date.fromisoformat(since)).days >= figures.DEFAULT_SETTINGS["silent_days"]
+
+
 def unit_light(w: World, f: dict) -> str:
     """A measured unit's light while the campaign runs (today is day 41 of 61)."""
     expected_pct = round(100 * (0 - START + 1) / (END - START + 1))
-    since = max(f["last"] or w.day(START), w.day(START))
-    silent = (w.today - date.fromisoformat(since)).days >= figures.DEFAULT_SETTINGS["silent_days"]
     behind = f["total"] and 100 * f["met"] / f["total"] < expected_pct - figures.DEFAULT_SETTINGS["pace_tolerance"]
-    if f["overdue"] or silent:
+    if f["overdue"] or silent(w, f):
         return "red"
     return "yellow" if behind or f["reopened"] else "green"
 
@@ -156,7 +159,9 @@ def expected(w: World) -> dict:
         total["by_kind"] = {k: total["by_kind"].count(k) for k in sorted(set(total["by_kind"]))}
         total["plans"] = {k: total["plans"].count(k) for k in sorted(set(total["plans"]))}
         total["last"] = max((f["last"] for f in below if f["last"]), default=None)
-        lights = [branch_light[v.id] for v in live if v.kind == "branch" and v.id != u.id and u.id in w.chain(v.id)]
+        branches = [v for v in live if v.kind == "branch" and v.id != u.id and u.id in w.chain(v.id)]
+        lights = [branch_light[v.id] for v in branches]
+        total["silent_units"] = sum(silent(w, own[v.id]) for v in branches) if branches else None
         total["light"] = branch_light[u.id] if u.kind == "branch" else node_light(w, u, own[u.id], total, lights)
         out[u.id] = total
     return out
@@ -173,7 +178,7 @@ def shown(row: dict) -> dict:
         "problems": p["total"], "open": p["open"], "overdue": p["red"], "closed": p["closed"],
         "completed": p["completed"], "reopened": p["yellow"], "soon": p["blue"],
     }
-    out["light"] = row["light"]
+    out["light"], out["silent_units"] = row["light"], row["silent_units"]
     return out
 
 

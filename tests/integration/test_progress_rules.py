@@ -263,4 +263,9 @@ def test_the_scheduled_refresh_stores_a_bureaus_light_from_its_units_shares(runt
     stored = dict(ProgressRow.objects.filter(campaign_id=city.cid).values_list("node_id", "light"))
     assert (stored[city.branch], stored[city.branch_2]) == ("green", "red")
     assert (stored[city.school], stored[city.school_2], stored[city.city]) == ("green", "red", "red")
-    assert node(runtime, city.cid, city.city)["light"] == "red"  # 1 of 2 red
+    root = node(runtime, city.cid, city.city)
+    assert root["light"] == "red"  # 1 of 2 red
+    # Its silence is the share of its units that are silent, not the latest activity anywhere.
+    assert (root["silent_units"], root["silent_share"], root["last_activity"]) == (1, 0.5, day(-1))
+    assert list(ProgressRow.objects.filter(campaign_id=city.cid, silent=True).values_list("node_id", flat=True)) == [
+        city.branch_2]

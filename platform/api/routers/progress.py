@@ -44,7 +44,7 @@ class SettingsIn(Versioned):
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 FIELDS = ("node_id", "parent_id", "kind", "name", "depth", "plan_id", "plan_status", "upstream_changed", "expected",
-          "obliged", "own", "total", "path", "light")
+          "obliged", "own", "total", "path", "light", "silent")
 
 
 def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
@@ -85,7 +85,11 @@ def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
                      "yellow": assessed["problems_reopened"]},
         **{k: assessed[k] for k in ("days_left", "last_activity", "silent_days", "silent", "score")},
         "light": light,
-        "units_lights": units or None,
+        # A node with measured units below: their lights, and its silence as the share of them
+        # that are silent (``…/units?silent=true`` lists them).
+        "units_lights": {k: units[k] for k in figures.LIGHTS} if units else None,
+        "silent_units": units["silent"] if units else None,
+        "silent_share": round(units["silent"] / sum(units[k] for k in figures.LIGHTS), 3) if units else None,
     }
     if with_requirements:
         out["own_requirements"] = [
@@ -105,24 +109,31 @@ def _json(body: dict) -> HttpResponse:
                         content_type="application/json")
 
 
+UNIT_KEYS = (*figures.LIGHTS, "silent")
+
+
 def _unit_lights(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
-    """The stored lights of the measured units below ``path``, counted per child of it (by
-    the child's path): one grouped query on the (campaign, kind, light, path) index."""
+    """The stored lights (and silence) of the measured units below ``path``, counted per
+    child of it (by the child's path): one grouped query on the (campaign, kind, light, path)
+    index."""
     child = Substr("path", 1, len(path) + 33)
     counts: dict[str, dict[str, int]] = {}
     for r in (ProgressRow.objects.filter(campaign_id=campaign_id, kind__in=figures.MEASURED_KINDS,
                                          path__startswith=path, path__gt=path)
-              .annotate(child=child).values("child", "light").annotate(n=Count("id"))):
-        counts.setdefault(r["child"], dict.fromkeys(figures.LIGHTS, 0))[r["light"]] += r["n"]
+              .annotate(child=child).values("child", "light", "silent").annotate(n=Count("id"))):
+        units = counts.setdefault(r["child"], dict.fromkeys(UNIT_KEYS, 0))
+        units[r["light"]] += r["n"]
+        units["silent"] += r["n"] if r["silent"] else 0
     return counts
 
 
 def _below(counts: dict[str, dict[str, int]], row: dict) -> dict[str, int]:
-    """The lights of the measured units strictly below a child row."""
-    units = dict(counts.get(row["path"]) or dict.fromkeys(figures.LIGHTS, 0))
+    """The lights (and silence) of the measured units strictly below a child row."""
+    units = dict(counts.get(row["path"]) or dict.fromkeys(UNIT_KEYS, 0))
     if row["kind"] in figures.MEASURED_KINDS:  # the child itself was counted under its path
         units[row["light"]] -= 1
-    return units if any(units.values()) else {}
+        units["silent"] -= int(row["silent"])
+    return units if any(units[k] for k in figures.LIGHTS) else {}
 
 
 @router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: dict, **ERRORS})
@@ -144,7 +155,7 @@ def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
     rows = sorted(ProgressRow.objects.filter(campaign_id=campaign_id, parent_id=own["node_id"]).values(*FIELDS),
                   key=lambda r: (r["kind"], r["name"]))
     children = [row_out(r, frame, on, _below(counts, r)) for r in rows]
-    mine = {k: sum(c[k] for c in counts.values()) for k in figures.LIGHTS}
+    mine = {k: sum(c[k] for c in counts.values()) for k in UNIT_KEYS}
     out = row_out(own, frame, on, mine if any(mine.values()) else None, with_requirements=True)
     window = frame[0]
     out["today"] = on.isoformat()
@@ -166,6 +177,7 @@ def list_units(
     light: Literal["green", "yellow", "red"] | None = None,
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
+    silent: bool | None = Query(None, description="measured units silent as last assessed"),
     sort: Literal["name", "score", "-score", "path"] = "path",
     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
 ):
@@ -190,6 +202,8 @@ def list_units(
         rows = rows.filter(upstream_changed=True)
     elif plan_status:
         rows = rows.filter(plan_status=plan_status)
+    if silent is not None:
+        rows = rows.filter(silent=silent)
     if without_approved_plan:
         rows = rows.filter(expected=True).exclude(plan_status="approved")
     order = {"score": ["score", "path"], "-score": ["-score", "path"], "name": ["name", "path"],
