@@ -10,7 +10,12 @@ Progress is kept per (node, campaign) in :class:`ProgressRow`. Rows exist for th
 unit's live subtree from the campaign's version 1 on; ``expected`` (should derive a plan) and
 ``obliged`` (bound by per-unit requirements) follow the publication (:func:`coverage`).
 A node's ``own`` figures are a function of its detail rows; ``total`` is own plus every
-descendant's own, kept by adding deltas up the path.
+descendant's own, kept by adding deltas up the path. Requirements come from the released
+content of the nearest released plan at or above the unit (:func:`_governing_plans`), looked
+up when the figures are computed, and a release recounts the plan's subtree: so the tables
+are the same whatever the batching (docs/progress.md states the rules). Figures are dated
+(activities by day, requirements by the day they became met) so that "done by today" is
+computed at read time.
 
 Batches (set-based). The runner may call :meth:`CampaignProjection.begin_batch` and
 :meth:`~CampaignProjection.end_batch` around a batch. In between, handlers only touch
@@ -61,7 +66,8 @@ from taolun.tenants.domainmodel import Tenant
 
 ALL_PARTS = frozenset({"plan", "activities", "suggestions", "problems"})
 # The progress fields a settle writes (plan ids, paths and parents change only in SQL).
-PROGRESS_FIELDS = ["own", "total", "light", "score", "approved_plans", "plan_status", "updated_at"]
+PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_status", "upstream_changed",
+                   "governing_plan_id", "updated_at"]
 CHUNK = 500
 
 
@@ -70,7 +76,9 @@ def _events(cls: type) -> list[type]:
 
 
 def plan_status(row: PlanRow) -> str:
-    return "upstream_changed" if row.upstream_version else row.status
+    """The approval status; a pending upstream change is a flag beside it
+    (``ProgressRow.upstream_changed``): an approved plan stays approved, a returned one returned."""
+    return row.status
 
 
 def time_zone() -> str:
@@ -79,11 +87,20 @@ def time_zone() -> str:
     return settings.TIME_ZONE
 
 
-def campaign_window(campaign_id: UUID) -> tuple[str, str] | None:
-    row = PlanRow.objects.filter(pk=campaign_id).values("window_start", "window_end").first()
-    if not row or not row["window_start"]:
-        return None
-    return row["window_start"], row["window_end"]
+FRAME_FIELDS = ("window_start", "window_end", "progress_settings")
+
+
+def frame_of(row: dict | None) -> tuple[tuple[str, str] | None, dict]:
+    """The campaign's window (latest release; ``None`` before) and its light settings, from
+    the ``FRAME_FIELDS`` of its plan row."""
+    if not row:
+        return None, figures.settings_of(None)
+    window = (row["window_start"], row["window_end"]) if row["window_start"] else None
+    return window, figures.settings_of(row["progress_settings"])
+
+
+def campaign_frame(campaign_id: UUID) -> tuple[tuple[str, str] | None, dict]:
+    return frame_of(PlanRow.objects.filter(pk=campaign_id).values(*FRAME_FIELDS).first())
 
 
 def parent_path(path: str) -> str:
@@ -178,6 +195,7 @@ class _Batch:
         self.stale: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
         self.progress: dict[tuple[UUID, UUID], ProgressRow | None] = {}
         self.changed: set[tuple[UUID, UUID]] = set()
+        self.recount: set[tuple[UUID, str]] = set()  # (campaign, path): subtrees whose requirements changed
         self.roots: list[tuple[UUID, str]] | None = None  # released campaigns: (id, unit path)
         self.events: list[Any] = []
 
@@ -285,6 +303,12 @@ class CampaignProjection(Projection):
         if b.refs:
             EvidenceRef.objects.bulk_create(b.refs, batch_size=CHUNK, ignore_conflicts=True)
             b.refs = []
+        recount, b.recount = b.recount, set()
+        for campaign_id, path in sorted(recount):
+            for node_id in ProgressRow.objects.filter(
+                campaign_id=campaign_id, path__startswith=path
+            ).values_list("node_id", flat=True):
+                self._stale(campaign_id, node_id, "reqs")
         if b.stale:
             stale, b.stale = b.stale, defaultdict(set)
             self._recompute(stale)
@@ -325,11 +349,7 @@ class CampaignProjection(Projection):
             plan_id=row.id, plan_status="draft"
         )
         self._stale(campaign_id, e.tenant_id, "plan")
-        # The new plan now governs its subtree where the parent plan did.
-        ProgressRow.objects.filter(
-            campaign_id=campaign_id, path__startswith=unit.path, governing_plan_id=e.parent_id
-        ).update(governing_plan_id=row.id)
-        self._recompute_governed(row)
+        # A draft binds nobody: the plan governs its subtree from its first release on.
 
     def on_Plan_HeaderRevised(self, e) -> None:
         if "title" in e.changes:
@@ -355,13 +375,11 @@ class CampaignProjection(Projection):
         self._edit_section(e, "phases", lambda items: items.pop(e.phase_id, None))
 
     def on_Plan_RequirementAdded(self, e) -> None:
-        row = self._edit_section(e, "requirements", lambda items: items.__setitem__(
+        self._edit_section(e, "requirements", lambda items: items.__setitem__(
             e.requirement["id"], e.requirement))
-        self._recompute_governed(row)
 
     def on_Plan_RequirementRemoved(self, e) -> None:
-        row = self._edit_section(e, "requirements", lambda items: items.pop(e.requirement_id, None))
-        self._recompute_governed(row)
+        self._edit_section(e, "requirements", lambda items: items.pop(e.requirement_id, None))
 
     def on_Plan_Published(self, e) -> None:
         row = self.b.plans.get(e.originator_id)
@@ -372,7 +390,8 @@ class CampaignProjection(Projection):
         )
 
     def on_Plan_VersionReleased(self, e) -> None:
-        row = self._touch_plan(e, released_version=e.number)
+        row = self._touch_plan(e, released_version=e.number, released={
+            "phases": e.content["phases"], "requirements": e.content["requirements"]})
         if row.kind == "campaign":
             window = rules.overall_window(e.content["phases"].values())
             row.window_start, row.window_end = window or ("", "")
@@ -381,6 +400,11 @@ class CampaignProjection(Projection):
                 self._add_subtree(row, CampaignUnit.objects.get(pk=row.node_id), None)
             else:
                 assess_campaign(row.campaign_id)  # the window may have moved
+        if row.kind == "campaign" and e.number == 1:
+            return  # the subtree's rows were just built from the released content
+        # What binds the plan's subtree changed (requirements, phase dates; or the plan
+        # begins to govern): everything below is recounted when the batch settles.
+        self.b.recount.add((row.campaign_id, row.path))
         if e.number > 1:
             self._settle()  # every child plan is written
             for child in PlanRow.objects.filter(parent_id=row.id).values_list("id", flat=True):
@@ -390,12 +414,19 @@ class CampaignProjection(Projection):
                               "payload": {"child_plan_id": str(child), "parent_version": e.number}},
                 )
 
+    def on_Plan_ProgressSettingsChanged(self, e) -> None:
+        row = self.b.plans.get(e.originator_id)
+        self._touch_plan(e, progress_settings={**row.progress_settings, **e.settings})
+        self._settle()
+        assess_campaign(row.campaign_id)  # the stored lights follow the new thresholds
+
     def _plan_status_changed(self, e, **fields: Any) -> PlanRow:
         row = self._touch_plan(e, **fields)
         if row.kind == "derived":
             progress = self._progress(row.campaign_id, row.node_id)
             if progress is not None:
                 progress.plan_status = plan_status(row)
+                progress.upstream_changed = row.upstream_version is not None
                 self.b.changed.add((row.campaign_id, row.node_id))
                 self._stale(row.campaign_id, row.node_id, "plan")
         return row
@@ -421,18 +452,10 @@ class CampaignProjection(Projection):
         self._plan_status_changed(e, upstream_version=e.parent_version, conflicts=e.conflicts)
 
     def on_Plan_Rebased(self, e) -> None:
-        row = self._plan_status_changed(
+        self._plan_status_changed(
             e, upstream_version=None, conflicts=[], parent_version=e.parent_version,
             phases=e.sections["phases"], requirements=e.sections["requirements"],
         )
-        self._recompute_governed(row)
-
-    def _recompute_governed(self, plan: PlanRow) -> None:
-        # governing_plan_id changes only in SQL after a settle, so the table is current.
-        for node_id in ProgressRow.objects.filter(
-            campaign_id=plan.campaign_id, governing_plan_id=plan.id
-        ).values_list("node_id", flat=True):
-            self._stale(plan.campaign_id, node_id, "reqs")
 
     # ================================================================== activities
 
@@ -643,12 +666,12 @@ class CampaignProjection(Projection):
                 continue
             expected, obliged = coverage(campaign.publication, campaign.node_id, u)
             plan = plans.get(u.id)
-            governing = plan.id if plan else (parent.governing_plan_id if parent else campaign.id)
             rows[u.id] = ProgressRow(
                 campaign_id=campaign.id, node_id=u.id, parent_id=u.parent_id, path=u.path,
                 depth=u.depth, kind=u.kind, name=u.name, expected=expected, obliged=obliged,
-                plan_id=plan.id if plan else None, governing_plan_id=governing,
+                plan_id=plan.id if plan else None, governing_plan_id=campaign.id,  # set by _compute_own
                 plan_status=plan_status(plan) if plan else ("not_derived" if expected else ""),
+                upstream_changed=bool(plan and plan.upstream_version is not None),
                 own=figures.empty(), total=figures.empty(), updated_at=now,
             )
         if not rows:
@@ -661,9 +684,9 @@ class CampaignProjection(Projection):
             if r is not None and u.id != top.id and u.parent_id in rows:
                 parent = rows[u.parent_id]
                 parent.total = figures.combine(parent.total, r.total)
-        window, on = campaign_window(campaign.id), figures.today(time_zone())
+        frame, on = campaign_frame(campaign.id), figures.today(time_zone())
         for r in rows.values():
-            assess_row(r, window, on)
+            assess_row(r, frame, on)
         ProgressRow.objects.bulk_create(rows.values(), batch_size=CHUNK)
         if parent_row is not None and top.id in rows:
             self.b.progress = {}
@@ -714,11 +737,11 @@ class CampaignProjection(Projection):
                 else:
                     acc[h] = figures.add_into(figures.empty(), delta)
         rows = self._load_progress(campaign_id, [UUID(h) for h in acc])
-        window, on, now = campaign_window(campaign_id), figures.today(time_zone()), timezone.now()
+        frame, on, now = campaign_frame(campaign_id), figures.today(time_zone()), timezone.now()
         for node_id, r in rows.items():
             r.total = figures.combine(r.total, acc[node_id.hex])
             r.updated_at = now
-            assess_row(r, window, on)
+            assess_row(r, frame, on)
             self.b.changed.add((campaign_id, node_id))
 
     def _compute_own(self, campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) -> None:
@@ -733,17 +756,18 @@ class CampaignProjection(Projection):
                          "status", "answer")
         probs = _grouped(ProblemRow.objects.filter(campaign_id=campaign_id), nodes("problems"),
                          "status", "deadline", "reopened")
-        governing = {r.governing_plan_id for n, (r, _) in work.items() if n in acts}
-        plans = {p["id"]: p for p in PlanRow.objects.filter(pk__in=governing).values("id", "requirements", "phases")} \
-            if governing else {}
+        governing = _governing_plans(campaign_id, [r.path for n, (r, _) in work.items() if n in acts])
         for n, (row, parts) in work.items():
             own = {**figures.empty(), **row.own}
             if "plan" in parts:
                 has = row.plan_id is not None
                 own["plans_expected"] = int(row.expected or has)
                 own["plans"] = {row.plan_status: 1} if (row.expected or has) and row.plan_status else {}
+                own["plans_upstream_changed"] = int(has and row.upstream_changed)
             if n in acts:
-                _activity_figures(row, own, acts[n], "activities" in parts, plans.get(row.governing_plan_id))
+                plan = governing(row.path)
+                row.governing_plan_id = plan["id"]
+                _activity_figures(row, own, acts[n], "activities" in parts, plan["released"])
             if n in suggs:
                 rows = suggs[n]
                 own["suggestions"] = len(rows)
@@ -757,11 +781,42 @@ class CampaignProjection(Projection):
                 open_rows = [p for p in rows if p["status"] in ("open", "rectifying")]
                 own["problems_reopened"] = sum(1 for p in open_rows if p["reopened"])
                 deadlines: dict[str, int] = defaultdict(int)
+                reopened: dict[str, int] = defaultdict(int)
                 for p in open_rows:
                     if p["deadline"]:
                         deadlines[p["deadline"]] += 1
+                        if p["reopened"]:  # read time shows each once: overdue before reopened
+                            reopened[p["deadline"]] += 1
                 own["deadlines"] = dict(sorted(deadlines.items()))
+                own["reopened_deadlines"] = dict(sorted(reopened.items()))
             row.own = own
+
+
+def _governing_plans(campaign_id: UUID, paths: list[str]):
+    """``path -> plan``: the nearest released plan of the campaign at or above the unit at
+    ``path`` (itself included) — one rule however the unit got there (derived, moved,
+    registered later, published to chosen units). Only the plans on the given paths' chains
+    are read."""
+    prefixes: set[str] = set()
+    for path in paths:
+        parts = path.rstrip("/").split("/")
+        prefixes.update("/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    plans: dict[str, dict] = {}
+    found = PlanRow.objects.filter(campaign_id=campaign_id, released_version__gt=0)
+    chosen = sorted(prefixes)
+    for i in range(0, len(chosen), CHUNK):
+        for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released"):
+            plans[p["path"]] = p  # a unit holds one plan per campaign (the campaign's: the campaign)
+
+    def nearest(path: str) -> dict:
+        parts = path.rstrip("/").split("/")
+        for i in range(len(parts), 0, -1):
+            plan = plans.get("/".join(parts[:i]) + "/")
+            if plan is not None:
+                return plan
+        raise LookupError(f"no released plan above {path}")
+
+    return nearest
 
 
 def _grouped(rows, node_ids: list[UUID], *fields: str) -> dict[UUID, list[dict]]:
@@ -774,7 +829,9 @@ def _grouped(rows, node_ids: list[UUID], *fields: str) -> dict[UUID, list[dict]]
 
 
 def _activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: bool,
-                      plan: dict | None) -> None:
+                      plan: dict) -> None:
+    """Activity figures keep each entry's date (an activity counts from its date: one dated
+    in the future is planned, not done — read time sums the dated histograms up to today)."""
     counted = [a for a in acts if a["status"] == "logged"]
     if recount:
         own["activities"] = len(counted)
@@ -784,56 +841,97 @@ def _activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: bo
         by_kind: dict[str, int] = defaultdict(int)
         by_phase: dict[str, int] = defaultdict(int)
         days: dict[str, int] = defaultdict(int)
+        day_participants: dict[str, int] = defaultdict(int)
+        day_hours: dict[str, int] = defaultdict(int)
         for a in counted:
+            on = a["start"][:10]
             by_kind[a["kind"]] += 1
             by_phase[a["phase_id"] or "none"] += 1
-            days[a["start"][:10]] += 1
+            days[on] += 1
+            day_participants[on] += a["participants"]
+            day_hours[on] += int(Decimal(a["hours"] or 0) * 100)
         own["by_kind"], own["by_phase"] = dict(sorted(by_kind.items())), dict(sorted(by_phase.items()))
         own["days"] = dict(sorted(days.items()))
-    bound = row.obliged or bool(counted)
+        own["day_participants"] = {k: v for k, v in sorted(day_participants.items()) if v}
+        own["day_hours_x100"] = {k: v for k, v in sorted(day_hours.items()) if v}
+    # Bound by the per-unit requirements only where the publication says so (coverage):
+    # logging one's own activities does not switch them on.
+    bound = row.obliged
     own["obliged_units"] = int(bound)
     if not bound:
         own["req_met"] = own["req_total"] = 0
+        own["req_met_on"] = {}
         own["requirements"] = []
         return
-    reqs = (plan or {}).get("requirements") or {}
+    reqs = plan.get("requirements") or {}
     facts = [{**a, "leaders": (a["data"] or {}).get("leaders") or []} for a in acts]
     detail = []
+    met_on: dict[str, int] = defaultdict(int)
     for rid, req in sorted(reqs.items()):
-        result = rules.requirement_progress(req, facts, (plan or {}).get("phases"))
+        result = rules.requirement_progress(req, facts, plan.get("phases"))
+        changes = rules.requirement_met_changes(req, facts, plan.get("phases"))
+        for on, change in changes.items():
+            met_on[on] += change
         detail.append({"id": rid, "kind": req["kind"], "metric": req["metric"],
                        "description": req.get("description", ""),
                        "minimum": _num(req["minimum"]), "achieved": _num(result["achieved"]),
-                       "met": result["met"]})
+                       "met": result["met"], "met_on": changes})
     own["req_total"] = len(detail)
     own["req_met"] = sum(1 for d in detail if d["met"])
+    own["req_met_on"] = {k: v for k, v in sorted(met_on.items()) if v}
     own["requirements"] = detail
 
 
-def assess_row(row: ProgressRow, window, on) -> None:
-    assessed = figures.assess(row.total, window=window, on=on)
+def assess_row(row: ProgressRow, frame, on) -> None:
+    """The stored light (for the list filters) as of ``on``. A measured unit's is its own;
+    a node's with measured units below is set from their shares by :func:`assess_campaign`
+    (the scheduled refresh) and computed afresh when read; until then, its subtree's."""
+    window, settings = frame
+    assessed = figures.assess(row.total, window=window, on=on, settings=settings)
     row.light, row.score = assessed["light"], assessed["score"]
+    row.silent = assessed["silent"] and row.kind in figures.MEASURED_KINDS  # a node's silence: its units' share
     row.approved_plans = (row.total.get("plans") or {}).get("approved", 0)
 
 
 def assess_campaign(campaign_id: UUID | None = None) -> int:
     """Recompute stored lights and scores for today (in the caller's transaction); answer
-    how many rows changed."""
+    how many rows changed. Measured units first; then every other node from the shares of
+    the measured units below it."""
     rows = ProgressRow.objects.all()
     if campaign_id is not None:
         rows = rows.filter(campaign_id=campaign_id)
     on = figures.today(time_zone())
-    windows: dict[UUID, Any] = {}
+    frames: dict[UUID, Any] = {}
     changed = []
+    others: list[tuple[ProgressRow, tuple]] = []
+    below: dict[tuple[UUID, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(figures.LIGHTS, 0))
     for row in rows.iterator(chunk_size=2000):
-        if row.campaign_id not in windows:
-            windows[row.campaign_id] = campaign_window(row.campaign_id)
-        before = (row.light, row.score, row.approved_plans)
-        assess_row(row, windows[row.campaign_id], on)
-        if (row.light, row.score, row.approved_plans) != before:
+        if row.campaign_id not in frames:
+            frames[row.campaign_id] = campaign_frame(row.campaign_id)
+        before = (row.light, row.silent, row.score, row.approved_plans)
+        assess_row(row, frames[row.campaign_id], on)
+        if row.kind in figures.MEASURED_KINDS:
+            for h in parent_path(row.path).rstrip("/").split("/"):
+                if h:
+                    below[(row.campaign_id, h)][row.light] += 1
+        others.append((row, before))
+    for row, before in others:
+        units = below.get((row.campaign_id, row.node_id.hex))
+        if units:
+            row.light = node_light(row.kind, row.own, units, frames[row.campaign_id], on)
+        if (row.light, row.silent, row.score, row.approved_plans) != before:
             changed.append(row)
-    update_many(ProgressRow, changed, ["light", "score", "approved_plans"])
+    update_many(ProgressRow, changed, ["light", "silent", "score", "approved_plans"])
     return len(changed)
+
+
+def node_light(kind: str, own: dict, units: dict[str, int], frame, on) -> str:
+    """The light of a node with measured units below: by the shares of their lights, or its
+    own light (a returned plan, its own overdue rectification) when that is worse."""
+    own_light = figures.assess(own, window=frame[0], on=on, settings=frame[1])["light"]
+    if kind in figures.MEASURED_KINDS:  # a branch with branches below is measured itself
+        units = {k: units.get(k, 0) + (k == own_light) for k in figures.LIGHTS}
+    return figures.share_light(own_light, units, frame[1])
 
 
 def refresh_lights(campaign_id: UUID | None = None) -> int:

@@ -120,6 +120,10 @@ class PlanRow(models.Model):
     window_start = models.CharField(max_length=10, default="")  # campaigns: latest release
     window_end = models.CharField(max_length=10, default="")
     publication = models.JSONField(null=True)
+    # What binds the units it governs: the phases and requirements of its latest released
+    # version (a campaign's publication or amendment, a derived plan's approval); drafts bind nobody.
+    released = models.JSONField(default=dict)
+    progress_settings = models.JSONField(default=dict)  # campaigns: light thresholds (over the defaults)
     return_reasons = models.JSONField(default=list)
     submissions = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
@@ -209,11 +213,13 @@ class ProgressRow(models.Model):
     expected = models.BooleanField(default=False)  # should derive its own plan
     obliged = models.BooleanField(default=False)  # bound by per-unit requirements
     plan_id = models.UUIDField(null=True)  # its own plan
-    governing_plan_id = models.UUIDField()  # nearest plan at or above it
-    plan_status = models.CharField(max_length=20, default="")
+    governing_plan_id = models.UUIDField()  # nearest released plan at or above it (itself included)
+    plan_status = models.CharField(max_length=20, default="")  # approval status (not_derived, draft, …)
+    upstream_changed = models.BooleanField(default=False)  # beside the status: a parent release to take
     own = models.JSONField(default=dict)
     total = models.JSONField(default=dict)
     light = models.CharField(max_length=8, default="green")
+    silent = models.BooleanField(default=False)  # as of the last assessment, like ``light``
     score = models.PositiveSmallIntegerField(null=True)
     approved_plans = models.PositiveIntegerField(default=0)  # in the subtree, for sorting
     updated_at = models.DateTimeField()

@@ -207,6 +207,11 @@ class Campaigns(TaolunApplication):
                            expected_version: int | None = None) -> int:
         return self._edit(plan_id, expected_version, "remove_requirement", actor, requirement_id)[1]
 
+    def set_progress_settings(self, plan_id: UUID, actor: UUID, *, expected_version: int | None = None,
+                              **settings: Any) -> int:
+        """A campaign's light thresholds: silent_days, pace_tolerance, red_share, yellow_share."""
+        return self._edit(plan_id, expected_version, "set_progress_settings", actor, **settings)[1]
+
     # ------------------------------------------------------------ plans: lifecycle
 
     def publish(self, plan_id: UUID, actor: UUID, *, unit_ids: Iterable[UUID] | None = None,

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -565,6 +566,27 @@ class Plan(TaolunAggregate):
     def _requirement_removed(self, tenant_id: UUID, actor: UUID, requirement_id: str) -> None:
         del self.requirements[requirement_id]
 
+    # ------------------------------------------------------------ progress settings
+
+    @property
+    def progress_settings(self) -> dict[str, int]:
+        """The campaign's light thresholds over the defaults (older snapshots have none)."""
+        return self.__dict__.get("_progress_settings", {})
+
+    def set_progress_settings(self, actor: UUID, **settings: Any) -> None:
+        """A campaign's light thresholds (silent days, pace tolerance, red/yellow shares)."""
+        if self.kind != "campaign":
+            raise DomainError("not_a_campaign", "只有活动方案可以设置进度阈值")
+        values = rules.progress_settings(settings)
+        changed = {k: v for k, v in values.items() if self.progress_settings.get(k) != v}
+        if not changed:
+            raise DomainError("nothing_changed", "没有需要修改的阈值")
+        self._progress_settings_changed(tenant_id=self.tenant_id, actor=actor, settings=changed)
+
+    @event("ProgressSettingsChanged")
+    def _progress_settings_changed(self, tenant_id: UUID, actor: UUID, settings: dict[str, int]) -> None:
+        self._progress_settings = {**self.progress_settings, **settings}
+
     # ------------------------------------------------------------ versions and publication
 
     def _release(self, actor: UUID, summary: str) -> None:
@@ -833,6 +855,13 @@ class Activity(TaolunAggregate):
             raise DomainError(
                 "activity_outside_campaign", f"活动日期不在活动总体时间 {window[0]}～{window[1]} 内",
                 start=start, end=end, window_start=window[0], window_end=window[1],
+            )
+        # Planned ahead counts from its date; far ahead is a typo (2029 for 2019), refused.
+        latest = (rules.today() + timedelta(days=rules.PLANNED_AHEAD_DAYS)).isoformat()
+        if start[:10] > latest:
+            raise DomainError(
+                "activity_too_far_ahead", f"活动日期最晚可提前登记到 {latest}", field="start",
+                start=start, latest=latest,
             )
 
     @classmethod

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from taolun.events.kernel import DomainError, NotFound
 from taolun.events.values import MAX_INT, check_hours, clean_text, out_of_range
@@ -64,6 +65,15 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_DATETIME_LENGTH = 40
 # Evidence sizes live in JSON: keep them exact for every JSON reader (2^53 - 1).
 MAX_EVIDENCE_SIZE = 2**53 - 1
+
+# An activity may be entered ahead as planned (it counts from its date), up to this many days.
+PLANNED_AHEAD_DAYS = 60
+# "Today" of the campaigns (DESIGN: time-dependent figures use today in Asia/Shanghai).
+TIME_ZONE = "Asia/Shanghai"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(TIME_ZONE)).date()
 
 
 # ---------------------------------------------------------------- scalars
@@ -167,6 +177,30 @@ def number(value: Any, field: str, *, positive: bool = False) -> int | Decimal:
 def hours(value: Any, field: str = "hours", *, positive: bool = False) -> int | Decimal:
     """Hours as the read models store them: DECIMAL(10, 2), exactly."""
     return check_hours(number(value, field, positive=positive), field)
+
+
+# Light thresholds a campaign may set (defaults in the progress read model): name -> range.
+PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
+    "silent_days": (1, 365),
+    "pace_tolerance": (0, 100),
+    "red_share": (0, 100),
+    "yellow_share": (0, 100),
+}
+
+
+def progress_settings(values: Mapping[str, Any]) -> dict[str, int]:
+    """Validated light thresholds: whole numbers within their ranges."""
+    unknown = sorted(set(values) - set(PROGRESS_SETTINGS))
+    if unknown:
+        raise DomainError("unknown_field", f"未知字段：{', '.join(unknown)}", fields=unknown)
+    out = {}
+    for key, value in values.items():
+        low, high = PROGRESS_SETTINGS[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise DomainError("invalid_number", f"{key} 必须是 {low}～{high} 之间的整数", field=key,
+                              minimum=low, maximum=high)
+        out[key] = value
+    return out
 
 
 # ---------------------------------------------------------------- windows
@@ -411,8 +445,8 @@ def requirement_progress(
 
     ``activities`` are dicts with the attributes of ``Activity.Logged`` (as corrected):
     ``kind``, ``start``, ``end``, ``hours``, ``leaders``, ``phase_id``, ``status``. Retracted
-    and returned entries do not count. A phase-scoped requirement counts activities linked
-    to that phase or, when ``phases`` is given, dated inside it. Answers
+    and returned entries do not count. A phase-scoped requirement counts the activities that
+    start inside the phase (by the link only when ``phases`` does not know the phase). Answers
     ``{"achieved", "minimum", "met"}`` for a unit, plus ``"by_leader"`` when per leader.
     """
 
@@ -421,10 +455,12 @@ def requirement_progress(
             return False
         if req["scope"] != "phase":
             return True
-        if a.get("phase_id") == req["phase_id"]:
-            return True
+        # The date decides (the phase link is a hint): an activity counts for the phase it
+        # started in, so moving a phase's dates recounts what falls inside it.
         phase = (phases or {}).get(req["phase_id"])
-        return bool(phase) and phase["start"] <= a["start"][:10] and a["end"][:10] <= phase["end"]
+        if phase is None:
+            return a.get("phase_id") == req["phase_id"]
+        return phase["start"] <= a["start"][:10] <= phase["end"]
 
     def measure(items: list[Mapping[str, Any]]) -> int | Decimal:
         if req["metric"] == "count":
@@ -449,3 +485,21 @@ def requirement_progress(
                 "achieved": min(by_leader.values(), default=0)}
     achieved = measure(matching)
     return {"achieved": achieved, "minimum": req["minimum"], "met": achieved >= req["minimum"]}
+
+
+def requirement_met_changes(
+    req: Mapping[str, Any],
+    activities: Iterable[Mapping[str, Any]],
+    phases: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, int]:
+    """``{date: +1 | -1}``: the days on which ``req`` becomes met (+1) or unmet again (-1,
+    possible per leader: a new leader starts at zero), counting each activity from its start
+    date. Summing the changes up to a day tells whether it is met on that day."""
+    items = list(activities)
+    changes: dict[str, int] = {}
+    met = False
+    for on in sorted({a["start"][:10] for a in items}):
+        now = requirement_progress(req, [a for a in items if a["start"][:10] <= on], phases)["met"]
+        if now != met:
+            changes[on], met = (1 if now else -1), now
+    return changes

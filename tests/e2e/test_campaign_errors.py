@@ -50,6 +50,10 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
                                                   "evidence": [{"sha256": "b" * 64, "size": 1,
                                                                 "filename": "x.pdf", "content_type": "application/pdf"}]}),
             422, "evidence_not_found")
+    # Hours more precise than stored (1.333 would be kept as 1.33): refused, naming the field.
+    too_precise = secretary.post("/api/v1/activities", {**activity, "start": day(-1), "end": day(-1), "hours": "1.333"})
+    refused(too_precise, 422, "too_many_decimal_places")
+    assert too_precise.body["details"]["field"] == "hours"
     refused(upload(secretary, org.branch_a["id"], b"MZ\x90\x00 not a document", "virus.exe"), 415, "unsupported_evidence_type")
     refused(upload(secretary, org.branch_a["id"], PDF + b"0" * (20 * 1024 * 1024)), 413, "evidence_too_large")
     refused(upload(secretary, org.branch_a["id"], b"0" * (26 * 1024 * 1024)), 413, "too_large")
@@ -64,6 +68,15 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     refused(school.post(f"{pa}/rebase", {}), 422, "rebase_conflicts")
     refused(school.post(f"{pa}/submit", {}), 422, "upstream_change_pending")
     assert head(ops) == marked
+
+    # Light thresholds: whole numbers within range, set by the campaign's admin only.
+    settings = f"/api/v1/campaigns/{campaign.id}/progress-settings"
+    bad = city.request("PUT", settings, {"red_share": 101})
+    refused(bad, 422, "invalid_number")
+    assert bad.body["details"]["field"] == "red_share"
+    assert school.request("PUT", settings, {"red_share": 10}).status == 403
+    assert head(anon) == marked
+    assert ok(city.request("PUT", settings, {"red_share": 10}))["settings"]["red_share"] == 10
 
 
 def test_other_tenants_campaigns_are_not_found(org, ops) -> None:

@@ -53,6 +53,8 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     c.publish(cid, boss, derive_deadline=day(-5))
     plan_a, _ = c.derive_plan(cid, boss, district_a)
     c.add_requirement(plan_a, boss, kind="座谈会", metric="count", minimum=1)
+    c.submit(plan_a, boss)
+    c.approve(plan_a, boss)
     plan_1, _ = c.derive_plan(cid, boss, school_1)
     c.submit(plan_1, boss)
     c.approve(plan_1, boss)
@@ -64,7 +66,7 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     p, _ = c.record_problem(boss, branch_2, cid, description="问题", category="工作作风")
     c.plan_rectification(p, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                          deadline=day(-1))
-    # A school below district A, with no plan of its own: district A's plan governs it.
+    # A school below district A, with no plan of its own: district A's approved plan governs it.
     school_3 = t.register_tenant(None, "school", code(), "三中", district_a)[0]
     branch_3 = t.register_tenant(None, "branch", code(), "三中支部", school_3)[0]
     c.log_activity(boss, branch_3, cid, kind="座谈会", title="座谈", start=day(-1), end=day(-1),
@@ -82,8 +84,8 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     a, b, root = figures_of(cid, district_a), figures_of(cid, district_b), figures_of(cid, city)
     assert (a["activities"], b["activities"], root["activities"]) == (0, 4, 4)
     assert (a["participants"], b["participants"], root["participants"]) == (0, 28, 28)
-    assert a["plans"] == {"draft": 1} and b["plans"] == {"approved": 1, "not_derived": 3}
-    assert root["plans"] == {"approved": 1, "draft": 1, "not_derived": 3}
+    assert a["plans"] == {"approved": 1} and b["plans"] == {"approved": 1, "not_derived": 3}
+    assert root["plans"] == {"approved": 2, "not_derived": 3}
     moved = ProgressRow.objects.get(campaign_id=cid, node_id=branch_1)
     assert moved.path.startswith(ProgressRow.objects.get(campaign_id=cid, node_id=district_b).path)
     assert moved.depth == 3

@@ -104,4 +104,5 @@ def test_an_amendment_reaches_every_child_through_the_outbox_once(runtime):
     child = PlanRow.objects.get(pk=plan)
     assert child.upstream_version == 2 and child.version == c.get_plan(plan).version
     assert [e for e in c.get_plan(plan).collect_events()] == []
-    assert ProgressRow.objects.get(campaign_id=cid, node_id=schools[0]).plan_status == "upstream_changed"
+    school = ProgressRow.objects.get(campaign_id=cid, node_id=schools[0])
+    assert (school.plan_status, school.upstream_changed) == ("approved", True)

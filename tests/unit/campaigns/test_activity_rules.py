@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -178,3 +179,30 @@ def test_units_below_read_only_released_states_of_a_plan(app, plan_id) -> None:
     draft, _ = app.author_campaign(ACTOR, CITY, "草稿")
     with pytest.raises(NotFound):
         app.get_released_plan(draft)
+
+
+def test_hours_are_accepted_only_as_precise_as_they_are_stored(app, plan_id) -> None:
+    before = app.recorder.max_notification_id()
+    fails("too_many_decimal_places", log, app, plan_id, hours="1.333")
+    fails("too_many_decimal_places", log, app, plan_id, hours=1.005)
+    fails("number_out_of_range", log, app, plan_id, hours="100000000")
+    assert nothing_recorded(app, before)
+    activity, _ = log(app, plan_id, hours="1.33")
+    assert app.get_activity(activity).hours == Decimal("1.33")
+    fails("too_many_decimal_places", app.correct_activity, activity, ACTOR, "更正", hours="2.125")
+
+
+def test_an_activity_may_be_planned_ahead_but_not_far_into_the_future(app) -> None:
+    from datetime import timedelta
+
+    from taolun.events.campaigns import rules
+
+    today = rules.today()
+    pid, _ = app.author_campaign(ACTOR, CITY, "长期活动")
+    app.add_phase(pid, ACTOR, name="全程", start=today - timedelta(days=10), end=today + timedelta(days=400))
+    app.add_topic(pid, ACTOR, group="", title="题目", mandatory=True)
+    app.publish(pid, ACTOR, derive_deadline=today)
+    ahead = today + timedelta(days=rules.PLANNED_AHEAD_DAYS)
+    log(app, pid, start=ahead.isoformat(), end=ahead.isoformat())
+    too_far = (ahead + timedelta(days=1)).isoformat()
+    fails("activity_too_far_ahead", log, app, pid, start=too_far, end=too_far)

@@ -125,12 +125,26 @@ def test_hours_add_up_and_per_leader_requirements_need_every_leader() -> None:
     assert progress["by_leader"] == {"张三": 2, "李四": 1} and progress["met"] is True
 
 
-def test_a_phase_requirement_counts_activities_linked_to_or_dated_in_the_phase() -> None:
+def test_a_phase_requirement_counts_the_activities_dated_in_the_phase_whatever_their_link() -> None:
     req = rules.requirement(requirement_id="r", kind="主题党日", metric="count", minimum=2, scope="phase",
                             phase_id="p", phases={"p": {}})
     phases = {"p": {"start": "2019-03-01", "end": "2019-05-31"}}
     acts = [_activity(kind="主题党日", phase_id="p", start="2019-06-05", end="2019-06-05"),
             _activity(kind="主题党日", start="2019-04-01", end="2019-04-01"),
+            _activity(kind="主题党日", start="2019-05-31", end="2019-06-01"),
             _activity(kind="主题党日", start="2019-07-01", end="2019-07-01")]
-    assert rules.requirement_progress(req, acts, phases)["achieved"] == 2
+    assert rules.requirement_progress(req, acts, phases)["achieved"] == 2  # started inside
+    # Without the phase's dates the link is all there is.
     assert rules.requirement_progress(req, acts)["achieved"] == 1
+
+
+def test_a_requirement_is_met_from_the_day_its_activities_reach_the_minimum() -> None:
+    req = rules.requirement(requirement_id="r", kind="专题学习", metric="count", minimum=2)
+    acts = [_activity(start="2019-04-03", end="2019-04-03"), _activity(start="2019-04-01", end="2019-04-01"),
+            _activity(start="2019-04-09", end="2019-04-09")]
+    assert rules.requirement_met_changes(req, acts) == {"2019-04-03": 1}
+    # Per leader a newcomer starts at zero: met, unmet again, met once more.
+    per_leader = rules.requirement(requirement_id="r", kind="党课", metric="count", minimum=2, per="leader")
+    lessons = [_activity(kind="党课", leaders=["张三"], start=f"2019-04-0{d}", end=f"2019-04-0{d}") for d in (1, 2)]
+    lessons += [_activity(kind="党课", leaders=["李四"], start=f"2019-04-0{d}", end=f"2019-04-0{d}") for d in (5, 8)]
+    assert rules.requirement_met_changes(per_leader, lessons) == {"2019-04-02": 1, "2019-04-05": -1, "2019-04-08": 1}
