@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import dramatiq
 
-from taolun.infra.broker import build_broker
+from taolun.infra.broker import build_broker, is_in_process
 from taolun.infra.config import Config
 from taolun.infra.eventstore import Applications
 from taolun.projections.runner import ProjectionRunner
@@ -86,8 +86,12 @@ class Runtime:
     def _dispatch_loop(self) -> None:
         from django.db import close_old_connections
 
-        from taolun.notifications.dispatch import dispatch_pending
+        from taolun.notifications.dispatch import dispatch_pending, release_leases
 
+        if is_in_process(self.broker):
+            released = release_leases()
+            if released:
+                log.info("outbox: %d unconfirmed rows from an earlier process sent again", released)
         while not self.stop_event.is_set():
             try:
                 if dispatch_pending(self.actors):
