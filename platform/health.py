@@ -6,9 +6,13 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
 from taolun.infra.broker import broker_is_reachable
+from taolun.platform.api.throttling import THROTTLE_CACHE
 from taolun.platform.runtime import get_runtime
 
 MAX_LAG = 1000  # events; beyond this the read side is too stale to serve
+# Without these the API still serves (work waits in the outbox, throttling counts per
+# process): their failure makes the instance "degraded", not unready.
+DEGRADABLE = {"broker", "throttle"}
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -32,5 +36,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         checks["projections"] = {"ok": lag <= MAX_LAG, "lag": lag, "head": head, "positions": positions}
     except Exception as error:
         checks["projections"] = {"ok": False, "error": str(error)[:200]}
-    ready = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
+    checks["throttle"] = THROTTLE_CACHE.status()
+    ready = all(c["ok"] for name, c in checks.items() if name not in DEGRADABLE)
+    degraded = any(not c["ok"] or c.get("degraded") for name, c in checks.items() if name in DEGRADABLE)
+    status = "not_ready" if not ready else "degraded" if degraded else "ready"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
