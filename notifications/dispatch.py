@@ -24,18 +24,19 @@ from taolun.notifications.models import OutboxMessage
 
 log = logging.getLogger("taolun.notifications")
 
-# First lease after a send; it doubles with every further attempt up to the cap, so a
-# long queue (a bulk import's notices) is not flooded with copies of rows still waiting.
-LEASE_SECONDS = 30
-MAX_LEASE_SECONDS = 600
+# The first lease after a send (TAOLUN_OUTBOX_LEASE_SECONDS, 30 s) doubles with every
+# further attempt up to the cap, so a long queue (a bulk import's notices) is not flooded
+# with copies of rows still waiting in it.
+LEASE_SECONDS = 30.0
+MAX_LEASE_SECONDS = 600.0
 # Retries inside the broker are few: the lease re-sends anything that stays undone.
 BROKER_RETRIES = 3
 
 Effect = Callable[[str, dict[str, Any]], None]
 
 
-def lease_for(attempt: int) -> timedelta:
-    return timedelta(seconds=min(LEASE_SECONDS * 2 ** max(attempt - 1, 0), MAX_LEASE_SECONDS))
+def lease_for(attempt: int, first: float = LEASE_SECONDS) -> timedelta:
+    return timedelta(seconds=min(first * 2 ** max(attempt - 1, 0), max(MAX_LEASE_SECONDS, first)))
 
 
 def perform(key: str, payload: dict[str, Any], effect: Effect) -> bool:
@@ -85,7 +86,9 @@ def due_rows(now: datetime):
     )
 
 
-def dispatch_pending(actors: dict[str, dramatiq.Actor], limit: int = 200) -> int:
+def dispatch_pending(
+    actors: dict[str, dramatiq.Actor], limit: int = 200, lease_seconds: float = LEASE_SECONDS
+) -> int:
     """Send the rows that are due (never sent, refused, or undone past their lease),
     oldest first; answer how many were sent."""
     sent = 0
@@ -102,7 +105,7 @@ def dispatch_pending(actors: dict[str, dramatiq.Actor], limit: int = 200) -> int
         if row.attempts:
             log.info("outbox row %s re-sent (attempt %d): not confirmed in time", row.key, row.attempts + 1)
         OutboxMessage.objects.filter(pk=row.pk, done_at__isnull=True).update(
-            dispatched_at=now, lease_until=now + lease_for(row.attempts + 1),
+            dispatched_at=now, lease_until=now + lease_for(row.attempts + 1, lease_seconds),
             attempts=F("attempts") + 1, last_error="",
         )
         sent += 1

@@ -94,7 +94,7 @@ class Runtime:
                 log.info("outbox: %d unconfirmed rows from an earlier process sent again", released)
         while not self.stop_event.is_set():
             try:
-                if dispatch_pending(self.actors):
+                if dispatch_pending(self.actors, lease_seconds=self.config.outbox_lease_seconds):
                     continue
             except Exception:
                 log.exception("outbox dispatcher failed; retrying")

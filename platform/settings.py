@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from taolun.infra.config import load_config
+from taolun.infra.config import DB_CONNECT_TIMEOUT_SECONDS, DB_POOL_WAIT_SECONDS, load_config
 
 CONFIG = load_config()
 
@@ -30,6 +30,8 @@ MIDDLEWARE = [
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "taolun.platform.api.middleware.IdempotencyMiddleware",
+    # Last, so that a database outage in a view is its 503 before anything else maps it.
+    "taolun.platform.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "taolun.platform.urls"
@@ -45,7 +47,13 @@ if CONFIG.database.is_postgres:
             "PORT": _db.port,
             "USER": _db.user,
             "PASSWORD": _db.password,
-            "OPTIONS": {"pool": {"min_size": 2, "max_size": 12, "timeout": 10}},
+            "OPTIONS": {
+                "connect_timeout": DB_CONNECT_TIMEOUT_SECONDS,
+                "pool": {"min_size": 2, "max_size": 12, "timeout": DB_POOL_WAIT_SECONDS},
+            },
+            # Pooled connections are checked before use: after a restart of PostgreSQL
+            # the dead ones are replaced instead of failing a request each.
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:
