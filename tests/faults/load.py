@@ -9,6 +9,7 @@ every attempt, so the checks can tell what was acknowledged and how.
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -55,11 +56,13 @@ def send(url: str, token: str, write: Write, timeout: float = 15.0) -> tuple[Att
     request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Idempotency-Key", write.key)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status, raw, headers = response.status, response.read(), response.headers
-    except urllib.error.HTTPError as error:
-        status, raw, headers = error.code, error.read(), error.headers
-    except OSError:  # refused, reset, timed out: the write may or may not have happened
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, raw, headers = response.status, response.read(), response.headers
+        except urllib.error.HTTPError as error:
+            status, raw, headers = error.code, error.read(), error.headers
+    except (OSError, http.client.HTTPException):
+        # refused, reset, cut off mid-answer, timed out: the write may or may not have happened
         return Attempt(None), None
     try:
         body = json.loads(raw) if raw else None
