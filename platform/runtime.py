@@ -88,12 +88,15 @@ class Runtime:
 
         from taolun.notifications.dispatch import dispatch_pending, release_leases
 
-        if is_in_process(self.broker):
-            released = release_leases()
-            if released:
-                log.info("outbox: %d unconfirmed rows from an earlier process sent again", released)
+        # An in-process broker's queue died with the previous process: resend at once.
+        leases_to_release = is_in_process(self.broker)
         while not self.stop_event.is_set():
             try:
+                if leases_to_release:
+                    released = release_leases()
+                    leases_to_release = False
+                    if released:
+                        log.info("outbox: %d unconfirmed rows of an earlier process sent again", released)
                 if dispatch_pending(self.actors, lease_seconds=self.config.outbox_lease_seconds):
                     continue
             except Exception:
