@@ -88,6 +88,7 @@ def check(inst: Installation, load: Load, token: str, figures: Figures) -> Figur
     replay_keys(inst, token, writes, figures)
     figures.drained = inst.wait_drained()
     inst.stop_all()
+    figures.notes.extend(f"restarted by the supervisor: {name}" for name in inst.restarted)
     live = inst.state()
     for write in writes:
         in_log = live["log"][write.kind].get(write.identity, 0)

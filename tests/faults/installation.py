@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -40,6 +41,9 @@ class Installation:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen] = {}
+        self.restarted: list[str] = []  # by the supervisor, after a process exited by itself
+        self._lock = threading.RLock()
+        self._supervising = threading.Event()
 
     @classmethod
     def on_postgres(cls, label: str, pg: PrivatePostgres, broker_url: str, **kw) -> "Installation":
@@ -59,11 +63,26 @@ class Installation:
             args = ["serve", "--port", str(self.port), *(["--web-only"] if self.split else [])]
         else:
             args = [role]
-        self.processes[name] = subprocess.Popen(
-            [*CLI, *args], env=self.env, stdout=self.log_of(name).open("a"), stderr=subprocess.STDOUT,
-        )
+        with self._lock:
+            self.processes[name] = subprocess.Popen(
+                [*CLI, *args], env=self.env, stdout=self.log_of(name).open("a"), stderr=subprocess.STDOUT,
+            )
+        if not self._supervising.is_set():
+            self._supervising.set()
+            threading.Thread(target=self._supervise, name="faults-supervisor", daemon=True).start()
         if role == "web" and wait:
             self.wait_healthy()
+
+    def _supervise(self) -> None:
+        """Restart=always, as the systemd units in infra/deploy: a process that exits by
+        itself (e.g. started while PostgreSQL was restarting) is started again."""
+        while self._supervising.is_set():
+            with self._lock:
+                exited = [(n, p.returncode) for n, p in self.processes.items() if p.poll() is not None]
+                for name, code in exited:
+                    self.restarted.append(f"{name} (exit {code})")
+                    self.start(name, wait=False)
+            time.sleep(1.0)
 
     def start_all(self) -> None:
         self.taolun("migrate")
@@ -74,7 +93,8 @@ class Installation:
 
     def kill(self, name: str) -> None:
         """SIGKILL: no shutdown, no cleanup — as a crash or the OOM killer would."""
-        process = self.processes.pop(name)
+        with self._lock:
+            process = self.processes.pop(name)
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
@@ -98,16 +118,19 @@ class Installation:
         raise RuntimeError(f"web did not come up:\n{self.log_of('web').read_text()[-3000:]}")
 
     def stop_all(self) -> None:
-        for process in self.processes.values():
+        self._supervising.clear()
+        with self._lock:  # after this, the supervisor sees nothing to restart
+            stopping = dict(self.processes)
+            self.processes.clear()
+        for process in stopping.values():
             if process.poll() is None:
                 process.terminate()
-        for process in self.processes.values():
+        for process in stopping.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
-        self.processes.clear()
 
     def operator_token(self) -> str:
         return self.taolun("operator", "create", f"ops-{uuid.uuid4().hex[:6]}@faults.test").stdout.strip()
