@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -131,6 +132,10 @@ class Installation:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+    def remove(self) -> None:
+        """Delete the data dir (and the logs in it): call after ``stop_all``."""
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def operator_token(self) -> str:
         return self.taolun("operator", "create", f"ops-{uuid.uuid4().hex[:6]}@faults.test").stdout.strip()

@@ -21,6 +21,17 @@ def quiet(_: str) -> None:
     pass
 
 
+def finish(inst: Installation, checked: Figures | None) -> None:
+    """Stop the processes; keep the logs only when something must be looked at (a failed
+    figure, or no figures at all because the scenario broke off)."""
+    inst.stop_all()
+    if checked is None or checked.failures() or checked.idempotency_failures():
+        if checked is not None:
+            checked.notes.append(f"logs kept in {inst.data_dir}")
+    else:
+        inst.remove()
+
+
 def create_root(url: str, token: str) -> str:
     request = urllib.request.Request(
         url + "/api/v1/tenants", method="POST",
@@ -47,6 +58,7 @@ def split_processes_on_postgres(pg: PrivatePostgres, redis: PrivateRedis, rounds
     figures = Figures("postgres+redis, split processes")
     inst = Installation.on_postgres("split", pg, redis.url(1), split=True,
                                     extra_env={"TAOLUN_OUTBOX_LEASE_SECONDS": "5"})
+    checked = None
     inst.start_all()
     try:
         token, load = under_load(inst, clients, say)
@@ -76,9 +88,10 @@ def split_processes_on_postgres(pg: PrivatePostgres, redis: PrivateRedis, rounds
         time.sleep(pause)
         load.stop()
         say(f"load stopped after {len(load.writes)} writes; checking")
-        return check(inst, load, token, figures)
+        checked = check(inst, load, token, figures)
+        return checked
     finally:
-        inst.stop_all()
+        finish(inst, checked)
 
 
 def embedded_serve_killed(rounds: int = 2, clients: int = 3, pause: float = 2.0,
@@ -86,6 +99,7 @@ def embedded_serve_killed(rounds: int = 2, clients: int = 3, pause: float = 2.0,
     """`taolun serve` on SQLite with its in-process broker, SIGKILLed under load."""
     figures = Figures("sqlite, taolun serve")
     inst = Installation("sqlite", extra_env={"TAOLUN_OUTBOX_LEASE_SECONDS": "5"})
+    checked = None
     inst.start_all()
     try:
         token, load = under_load(inst, clients, say)
@@ -97,6 +111,7 @@ def embedded_serve_killed(rounds: int = 2, clients: int = 3, pause: float = 2.0,
         time.sleep(pause)
         load.stop()
         say(f"load stopped after {len(load.writes)} writes; checking")
-        return check(inst, load, token, figures)
+        checked = check(inst, load, token, figures)
+        return checked
     finally:
-        inst.stop_all()
+        finish(inst, checked)

@@ -52,6 +52,7 @@ def test_with_postgresql_down_api_and_pages_answer_json_503_with_retry_after_the
         assert created.status == 201, created.body
     finally:
         inst.stop_all()
+        inst.remove()
 
 
 SCHEDULER_LOCK = 0x7A0_1C0
@@ -96,3 +97,4 @@ def test_two_schedulers_never_both_hold_the_lock_across_postgresql_restarts(priv
         assert "lost the lock" in inst.logs(tail=100_000)
     finally:
         inst.stop_all()
+        inst.remove()
