@@ -9,6 +9,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 
+# PostgreSQL outages: a client gets its 503 within about this long, instead of hanging
+# (libpq connect; waiting for a pooled connection, in Django's and the event store's pools).
+DB_CONNECT_TIMEOUT_SECONDS = 2
+DB_POOL_WAIT_SECONDS = 3
+
+
 @dataclass(frozen=True)
 class Database:
     engine: str  # "sqlite" | "postgresql"
@@ -33,6 +39,8 @@ class Config:
     cache_url: str
     debug: bool
     queue: str  # this installation's broker queue
+    scheduler_standby_seconds: float = 30.0  # a scheduler without the lock tries again after
+    outbox_lease_seconds: float = 30.0  # an unconfirmed outbox row is sent again after
 
     @property
     def event_store_file(self) -> Path:
@@ -89,4 +97,6 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         or (broker_url if broker_url.startswith(("redis://", "rediss://")) else ""),
         debug=env.get("TAOLUN_DEBUG", "") in ("1", "true", "yes"),
         queue=env.get("TAOLUN_QUEUE") or default_queue(database),
+        scheduler_standby_seconds=float(env.get("TAOLUN_SCHEDULER_STANDBY_SECONDS") or 30),
+        outbox_lease_seconds=float(env.get("TAOLUN_OUTBOX_LEASE_SECONDS") or 30),
     )

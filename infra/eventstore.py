@@ -15,7 +15,7 @@ import psycopg
 from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
 from psycopg import sql
 
-from taolun.infra.config import Config
+from taolun.infra.config import DB_POOL_WAIT_SECONDS, Config
 
 EVENT_SCHEMA = "eventstore"
 DDL_LOCK_KEY = 0x7A6F6C756E  # "taolun" DDL: one process builds the event tables at a time
@@ -36,6 +36,10 @@ def event_store_env(config: Config) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_LOCK_TIMEOUT": "10",
+            # The library's default waits 30 s for a connection while PostgreSQL is down;
+            # pre-ping replaces connections a restart of PostgreSQL has killed.
+            "POSTGRES_CONNECT_TIMEOUT": str(DB_POOL_WAIT_SECONDS),
+            "POSTGRES_PRE_PING": "y",
         }
     config.data_dir.mkdir(parents=True, exist_ok=True)
     return {

@@ -1,4 +1,4 @@
-"""What the workers do. Each actor is idempotent on the outbox key it is given."""
+"""What the workers do. Each outbox effect is idempotent on the outbox key it is given."""
 
 from __future__ import annotations
 
@@ -73,9 +73,15 @@ def refresh_progress_lights() -> None:
     logging.getLogger("taolun.notifications").info("refreshed %d progress lights", changed)
 
 
-ACTORS = {
+# Effects of outbox rows: called with the row's key and payload, confirmed by the
+# dispatcher's wrapper in the effect's transaction (taolun.notifications.dispatch).
+OUTBOX_EFFECTS = {
     "deliver_role_granted_notice": deliver_role_granted_notice,
     "mark_upstream_changed": mark_upstream_changed,
+}
+
+# Periodic jobs (the scheduler enqueues them): no row, no arguments, safe to run twice.
+PERIODIC_JOBS = {
     "refresh_progress_lights": refresh_progress_lights,
     "purge_idempotency_records": purge_idempotency_records,
 }

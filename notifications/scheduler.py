@@ -1,4 +1,9 @@
-"""Periodic work, from one scheduler at a time (guarded by a singleton lock)."""
+"""Periodic work, from one scheduler at a time (guarded by a singleton lock).
+
+The lock is checked before every tick of work: after a PostgreSQL restart the advisory
+lock is gone with its session and another scheduler may hold it now, so a scheduler that
+lost it does nothing more until it has acquired it again.
+"""
 
 from __future__ import annotations
 
@@ -15,24 +20,32 @@ SCHEDULE = {"purge_idempotency_records": 3600, "refresh_progress_lights": 900}
 
 def run_scheduler(runtime, tick_seconds: float = 5.0) -> None:
     lock = SingletonLock(runtime.config, "scheduler")
-    while not runtime.stop_event.is_set():
-        if lock.try_acquire():
-            break
-        runtime.stop_event.wait(30)  # another scheduler holds it; stand by
-    else:
-        return
-    log.info("scheduler holds the lock")
+    standby = runtime.config.scheduler_standby_seconds
     last_run: dict[str, float] = {}
+    held = False
     try:
         while not runtime.stop_event.is_set():
-            now = time.monotonic()
-            for name, every in SCHEDULE.items():
-                if now - last_run.get(name, -every) >= every:
-                    try:
-                        runtime.actors[name].send()
-                        last_run[name] = now
-                    except Exception as error:  # broker down: try at the next tick
-                        log.warning("could not enqueue %s: %s", name, error)
+            if not lock.holds():
+                if held:
+                    log.warning("scheduler lost the lock; no more work until it is acquired again")
+                    held = False
+                if not lock.try_acquire():
+                    runtime.stop_event.wait(standby)  # another scheduler holds it; stand by
+                    continue
+                log.info("scheduler holds the lock")
+                held = True
+            enqueue_due(runtime, last_run)
             runtime.stop_event.wait(tick_seconds)
     finally:
         lock.release()
+
+
+def enqueue_due(runtime, last_run: dict[str, float]) -> None:
+    now = time.monotonic()
+    for name, every in SCHEDULE.items():
+        if now - last_run.get(name, -every) >= every:
+            try:
+                runtime.actors[name].send()
+                last_run[name] = now
+            except Exception as error:  # broker down: try at the next tick
+                log.warning("could not enqueue %s: %s", name, error)

@@ -1,5 +1,6 @@
 """/healthz (the process is alive) and /readyz (database, broker, projection lag, parked
-events).
+events, throttle counters). "degraded" (200): the broker or the throttle cache is down, the
+API still serves.
 
 Anyone may ask whether the service is ready; only an operator (``Authorization: Bearer``
 with an operator's token) sees why: the log's head, the positions and the parked events
@@ -12,9 +13,13 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
 from taolun.infra.broker import broker_is_reachable
+from taolun.platform.api.throttling import THROTTLE_CACHE
 from taolun.platform.runtime import get_runtime
 
 MAX_LAG = 1000  # events; beyond this the read side is too stale to serve
+# Without these the API still serves (work waits in the outbox, throttling counts per
+# process): their failure makes the instance "degraded", not unready.
+DEGRADABLE = {"broker", "throttle"}
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -22,9 +27,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": database_check(), "broker": broker_check(), "projections": projections_check()}
-    ready = all(c["ok"] for c in checks.values())
-    body: dict = {"status": "ready" if ready else "not_ready"}
+    checks = {
+        "database": database_check(), "broker": broker_check(), "projections": projections_check(),
+        "throttle": THROTTLE_CACHE.status(),
+    }
+    ready = all(c["ok"] for name, c in checks.items() if name not in DEGRADABLE)
+    degraded = any(not c["ok"] or c.get("degraded") for name, c in checks.items() if name in DEGRADABLE)
+    body: dict = {"status": "not_ready" if not ready else "degraded" if degraded else "ready"}
     if is_operator(request):
         body["checks"] = checks
     return JsonResponse(body, status=200 if ready else 503)

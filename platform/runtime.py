@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import dramatiq
 
-from taolun.infra.broker import build_broker
+from taolun.infra.broker import build_broker, is_in_process
 from taolun.infra.config import Config
 from taolun.infra.eventstore import Applications
 from taolun.projections.runner import ProjectionRunner
@@ -86,11 +86,18 @@ class Runtime:
     def _dispatch_loop(self) -> None:
         from django.db import close_old_connections
 
-        from taolun.notifications.dispatch import dispatch_pending
+        from taolun.notifications.dispatch import dispatch_pending, release_leases
 
+        # An in-process broker's queue died with the previous process: resend at once.
+        leases_to_release = is_in_process(self.broker)
         while not self.stop_event.is_set():
             try:
-                if dispatch_pending(self.actors):
+                if leases_to_release:
+                    released = release_leases()
+                    leases_to_release = False
+                    if released:
+                        log.info("outbox: %d unconfirmed rows of an earlier process sent again", released)
+                if dispatch_pending(self.actors, lease_seconds=self.config.outbox_lease_seconds):
                     continue
             except Exception:
                 log.exception("outbox dispatcher failed; retrying")

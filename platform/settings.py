@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from taolun.infra.config import load_config
+from taolun.infra.config import DB_CONNECT_TIMEOUT_SECONDS, DB_POOL_WAIT_SECONDS, load_config
 
 CONFIG = load_config()
 
@@ -35,6 +35,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "taolun.platform.security.JsonObjectBodyMiddleware",
     "taolun.platform.api.middleware.IdempotencyMiddleware",
+    # Last, so that a database outage in a view is its 503 before anything else maps it.
+    "taolun.platform.outage.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "taolun.platform.urls"
@@ -50,7 +52,13 @@ if CONFIG.database.is_postgres:
             "PORT": _db.port,
             "USER": _db.user,
             "PASSWORD": _db.password,
-            "OPTIONS": {"pool": {"min_size": 2, "max_size": 12, "timeout": 10}},
+            "OPTIONS": {
+                "connect_timeout": DB_CONNECT_TIMEOUT_SECONDS,
+                "pool": {"min_size": 2, "max_size": 12, "timeout": DB_POOL_WAIT_SECONDS},
+            },
+            # Pooled connections are checked before use: after a restart of PostgreSQL
+            # the dead ones are replaced instead of failing a request each.
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:
@@ -70,7 +78,13 @@ else:
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.cache_url}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CONFIG.cache_url,
+            # An unreachable cache fails fast; throttling then counts per process
+            # (taolun.platform.api.throttling) instead of holding the request.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CONFIG.cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "taolun"}
     )

@@ -4,6 +4,7 @@ from taolun.platform import health, pages
 from taolun.platform.api.main import build_api
 
 api = build_api()
+handler500 = "taolun.platform.outage.server_error"
 
 urlpatterns = [
     path("", pages.home, name="home"),

@@ -16,6 +16,7 @@ MESSAGES = {
     "throttled": "Too many requests; please slow down.",
     "method_not_allowed": "This method is not allowed here.",
     "internal_error": "Internal server error.",
+    "unavailable": "Service temporarily unavailable; please retry shortly.",
     "duplicate_code": "A sibling unit already uses this code.",
     "move_into_own_subtree": "A unit cannot be moved under itself or one of its descendants.",
     "tenant_has_children": "The unit still has live sub-units; archive them too with cascade.",

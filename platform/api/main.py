@@ -6,10 +6,10 @@ import os
 
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from taolun.platform.api.access import BearerToken
 from taolun.platform.api.errors import install_handlers
+from taolun.platform.api.throttling import AnonThrottle, AuthThrottle
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -26,7 +26,7 @@ def build_api() -> NinjaAPI:
         description="教育系统大讨论活动平台接口。所有错误均为 JSON：{code, message, details}。",
         urls_namespace="api-v1",
         auth=BearerToken(),
-        throttle=[AnonRateThrottle(rate), AuthRateThrottle(rate)],
+        throttle=[AnonThrottle(rate), AuthThrottle(rate)],
         docs_url="/docs",
         renderer=Utf8JSONRenderer(),
     )

@@ -21,6 +21,8 @@ class Reply:
 
 
 class Client:
+    timeout = 30.0  # seconds this client waits for an answer
+
     def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url, self.token = base_url, token
 
@@ -39,7 +41,7 @@ class Client:
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status, body, hdrs = response.status, response.read(), dict(response.headers)
         except urllib.error.HTTPError as error:
             status, body, hdrs = error.code, error.read(), dict(error.headers)

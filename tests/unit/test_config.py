@@ -33,3 +33,10 @@ def test_an_unknown_broker_or_database_is_refused_with_the_variable_named():
         load_config({"TAOLUN_BROKER_URL": "kafka://x"})
     with pytest.raises(ValueError, match="TAOLUN_DATABASE_URL"):
         load_config({"TAOLUN_DATABASE_URL": "mysql://x/y"})
+
+
+def test_the_outbox_lease_and_the_scheduler_standby_default_to_30_seconds_and_can_be_set(tmp_path):
+    config = load_config({"TAOLUN_DATA_DIR": str(tmp_path)})
+    assert (config.outbox_lease_seconds, config.scheduler_standby_seconds) == (30.0, 30.0)
+    tuned = load_config({"TAOLUN_OUTBOX_LEASE_SECONDS": "5", "TAOLUN_SCHEDULER_STANDBY_SECONDS": "1"})
+    assert (tuned.outbox_lease_seconds, tuned.scheduler_standby_seconds) == (5.0, 1.0)

@@ -1,0 +1,100 @@
+"""PostgreSQL restarts and outages (issue 8.5, 8.7), on the suite's own PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+
+from tests.e2e.client import Client
+from tests.faults.installation import Installation
+
+
+class PatientClient(Client):
+    """Waits as long as a phone client would before giving up: the 503 must come first."""
+
+    timeout = 10.0
+
+
+def until(condition, timeout: float = 60.0, every: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(every)
+    return condition()
+
+
+def test_with_postgresql_down_api_and_pages_answer_json_503_with_retry_after_then_recover(
+    private_pg, private_redis
+):
+    inst = Installation.on_postgres("outage", private_pg, private_redis.url(3))
+    inst.start_all()
+    try:
+        client = PatientClient(inst.url, inst.operator_token())
+        assert client.get("/api/v1/tenants").status == 200
+        private_pg.stop()
+        try:
+            for reply in (
+                client.get("/api/v1/tenants"),
+                client.post("/api/v1/tenants", {"kind": "bureau", "code": "down", "name": "市局"}),
+                client.get("/"),
+            ):
+                assert (reply.status, reply.code) == (503, "unavailable"), reply.body
+                assert set(reply.body) == {"code", "message", "details"}
+                assert int(reply.headers["Retry-After"]) > 0
+        finally:
+            private_pg.start()
+        # No restart of the server: its pools reconnect by themselves.
+        assert until(lambda: client.get("/api/v1/tenants").status == 200), inst.logs()
+        created = client.post("/api/v1/tenants", {"kind": "bureau", "code": "back", "name": "市局"})
+        assert created.status == 201, created.body
+    finally:
+        inst.stop_all()
+        inst.remove()
+
+
+SCHEDULER_LOCK = 0x7A0_1C0
+
+
+def lock_holders(inst: Installation, url: str) -> int:
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=3) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND objid = %s AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                (SCHEDULER_LOCK,),
+            ).fetchone()[0]
+    except psycopg.Error:
+        return -1
+
+
+def believers(inst: Installation) -> int:
+    """Schedulers whose last word about the lock is that they hold it."""
+    count = 0
+    for name in ("scheduler#1", "scheduler#2"):
+        said = [line for line in inst.log_of(name).read_text().splitlines()
+                if "holds the lock" in line or "lost the lock" in line]
+        count += bool(said) and "holds the lock" in said[-1]
+    return count
+
+
+def test_two_schedulers_never_both_hold_the_lock_across_postgresql_restarts(private_pg, private_redis):
+    inst = Installation.on_postgres("sched", private_pg, private_redis.url(4), split=True)
+    url = inst.env["TAOLUN_DATABASE_URL"]
+    inst.taolun("migrate")
+    inst.start("scheduler#1")
+    inst.start("scheduler#2")
+    try:
+        one_holder = lambda: lock_holders(inst, url) == 1 and believers(inst) == 1  # noqa: E731
+        assert until(one_holder), inst.logs()
+        for crash in (private_pg.restart, private_pg.kill_postmaster, private_pg.restart):
+            crash()
+            # The old holder's session is gone: whoever holds the lock now is the only
+            # one that believes it does.
+            assert until(one_holder), inst.logs()
+        assert "lost the lock" in inst.logs(tail=100_000)
+    finally:
+        inst.stop_all()
+        inst.remove()
