@@ -170,7 +170,7 @@ def test_a_read_back_that_fails_after_the_commit_answers_202_and_the_retry_appen
     key = code()
     payload = {"email": f"{code()}@school.test", "name": "李老师", "home_id": str(city)}
 
-    def broken(user):
+    def broken(*args):
         raise RuntimeError("read model connection lost")
 
     monkeypatch.setattr(users_router, "user_out", broken)
@@ -181,6 +181,18 @@ def test_a_read_back_that_fails_after_the_commit_answers_202_and_the_retry_appen
     status, again, _ = ops.send("POST", "/api/v1/users", payload, key)
     assert (status, again["id"]) == (201, body["created_id"])
     assert head(runtime) == before
+
+
+def test_a_database_outage_after_the_commit_answers_202_not_503(runtime, ops, city, monkeypatch):
+    from django.db import OperationalError
+
+    def outage(*args):
+        raise OperationalError("connection to server was lost")
+
+    monkeypatch.setattr(users_router, "user_out", outage)
+    payload = {"email": f"{code()}@school.test", "name": "王老师", "home_id": str(city)}
+    status, body, _ = ops.send("POST", "/api/v1/users", payload, code())
+    assert status == 202 and body["code"] == "accepted" and body["created_id"]
 
 
 def test_a_retried_activity_after_a_failure_after_commit_is_logged_once(runtime, monkeypatch):
