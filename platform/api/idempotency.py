@@ -68,14 +68,15 @@ def open_keyed_request(request: HttpRequest, key: str) -> HttpResponse | None:
 
 
 def keep_answer(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """After the view: keep the answer of a request whose effect committed. A 202 is not
-    kept: the retry is answered from the log and the read model, which may have caught up."""
+    """After the view: keep the answer of a request whose effect committed, a 202 included
+    (the issue's contract: a retry gets the first answer; the 202 names the created id and
+    where to read the result)."""
     state = keyed(request)
     if state is None or not state.committed:
         return response
     if state.replayed:
         response["Idempotent-Replayed"] = "true"
-    if response.status_code >= 500 or response.status_code == 202 or getattr(response, "streaming", False):
+    if response.status_code >= 500 or getattr(response, "streaming", False):
         return response
     kept = state.kept_instead or response
     try:
