@@ -28,6 +28,7 @@ class Installation:
     def __init__(self, label: str, database_url: str = "", broker_url: str = "memory://",
                  split: bool = False, extra_env: dict[str, str] | None = None) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"taolun-faults-{label}-"))
+        self._readyz_token: str | None = None
         base = {k: v for k, v in os.environ.items() if not k.startswith(("TAOLUN_", "DJANGO_"))}
         self.env = {
             **base,
@@ -149,8 +150,16 @@ class Installation:
         return json.loads(result.stdout)
 
     def projection_lag(self) -> int | None:
+        """The lag /readyz shows an operator (anonymous callers see only the status)."""
+        if self._readyz_token is None:
+            try:
+                self._readyz_token = self.operator_token()
+            except (subprocess.SubprocessError, OSError):
+                return None  # the database may still be coming back
+        request = urllib.request.Request(
+            self.url + "/readyz", headers={"Authorization": f"Bearer {self._readyz_token}"})
         try:
-            with urllib.request.urlopen(self.url + "/readyz", timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 body = json.loads(response.read())
         except urllib.error.HTTPError as error:
             body = json.loads(error.read() or b"{}")
