@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from taolun.platform.api.errors import ApiError, error_response
@@ -75,13 +74,9 @@ class JsonObjectBodyMiddleware:
 def count_per_ip(request: HttpRequest, bucket: str) -> int:
     """How many times this client IP has hit ``bucket`` in the current minute (this one
     included). Kept in the shared cache, so every process counts together."""
-    key = f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        return 1
+    from taolun.platform.api.throttling import THROTTLE_CACHE
+
+    return THROTTLE_CACHE.count(f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}", 60)
 
 
 def note_failed_authentication(request: HttpRequest) -> None:

@@ -84,6 +84,8 @@ CACHES = {
             # An unreachable cache fails fast; throttling then counts per process
             # (taolun.platform.api.throttling) instead of holding the request.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Installations sharing a Redis keep their own counters (as their own queues).
+            "KEY_PREFIX": CONFIG.queue,
         }
         if CONFIG.cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "taolun"}

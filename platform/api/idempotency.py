@@ -8,12 +8,13 @@ docs/idempotency.md.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from taolun.events.kernel import Claim, DomainError, RequestAlreadyDone, RequestIndex, claiming
@@ -21,6 +22,7 @@ from taolun.platform.api.access import BearerToken
 from taolun.platform.api.errors import ApiError, error_response
 from taolun.platform.api.models import IdempotencyRecord
 
+log = logging.getLogger("taolun.api")
 MAX_KEY_LENGTH = 200
 
 
@@ -88,6 +90,10 @@ def keep_answer(request: HttpRequest, response: HttpResponse) -> HttpResponse:
             )
     except IntegrityError:
         pass  # a racing copy kept the same effect's answer first
+    except DatabaseError:
+        # The write committed; only its kept answer is lost, and a retry rebuilds it from
+        # the log. Failing here would turn a committed write into a 5xx.
+        log.warning("could not keep the answer of %s %s", request.method, request.path, exc_info=True)
     return response
 
 

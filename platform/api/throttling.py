@@ -26,7 +26,9 @@ T = TypeVar("T")
 
 
 class DegradingCache:
-    """The subset of the cache API the throttles use (get, set), shared when it can be."""
+    """The subset of the cache API the throttles use (get, set, count), shared when it can
+    be. Every request counter (ninja's throttles, failed sign-ins, import previews) goes
+    through it, so none of them can fail a request when the cache is down."""
 
     def __init__(self, shared: Callable[[], Any] = lambda: caches["default"]) -> None:
         self._shared = shared
@@ -41,6 +43,19 @@ class DegradingCache:
 
     def set(self, key: str, value: Any, timeout: float | None = None) -> None:
         self._use(lambda cache: cache.set(key, value, timeout))
+
+    def count(self, key: str, timeout: float) -> int:
+        """Add one to the counter ``key`` (kept ``timeout`` seconds); answer its new value."""
+
+        def bump(cache: Any) -> int:
+            cache.add(key, 0, timeout)
+            try:
+                return cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout)
+                return 1
+
+        return self._use(bump)
 
     def status(self) -> dict[str, Any]:
         """For /readyz: probes the shared cache first, so an outage (or its end) shows even

@@ -198,6 +198,23 @@ def test_a_database_outage_after_the_commit_answers_202_not_503(runtime, ops, ci
     assert status == 202 and body["code"] == "accepted" and body["created_id"]
 
 
+def test_a_committed_write_whose_answer_cannot_be_kept_is_still_answered_and_never_repeated(runtime, ops, city, monkeypatch):
+    from django.db import OperationalError
+
+    def outage(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    key, payload = code(), school_payload(city)
+    monkeypatch.setattr(IdempotencyRecord.objects, "create", outage)
+    status, body, _ = ops.send("POST", "/api/v1/tenants", payload, key)
+    assert status == 201, body  # the write committed: never a 5xx for keeping its answer
+    monkeypatch.undo()
+    before = head(runtime)
+    status, again, _ = ops.send("POST", "/api/v1/tenants", payload, key)
+    assert (status, again["id"]) == (201, body["id"])  # rebuilt from the log, not run again
+    assert head(runtime) == before
+
+
 def test_a_retried_activity_after_a_failure_after_commit_is_logged_once(runtime, monkeypatch):
     city, schools, _, cid, plan, phase, _ = build_city(runtime)
     runtime.runner.catch_up()

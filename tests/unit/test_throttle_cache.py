@@ -35,3 +35,12 @@ def test_counters_fall_back_to_this_process_when_the_shared_cache_is_down():
     cache._retry_at = time.monotonic()  # the next retry is due
     assert cache.get("k") == [1]
     assert cache.status() == {"ok": True, "mode": "shared"}
+
+
+def test_a_request_counter_keeps_counting_in_this_process_when_the_shared_cache_is_down():
+    shared = Switch()
+    cache = DegradingCache(shared)
+    assert [cache.count("previews:127.0.0.1", 60) for _ in range(3)] == [1, 2, 3]
+    shared.up = False
+    assert [cache.count("previews:127.0.0.1", 60) for _ in range(2)] == [1, 2]  # no error
+    assert cache.status()["mode"] == "per_process"
