@@ -48,7 +48,8 @@ class Projection(ABC):
         Called after this projection's last ``apply`` of the batch, still inside the same
         transaction and before the positions are written: the place to flush set-based
         writes (bulk inserts, one UPDATE for many rows). An exception here rolls back the
-        whole batch, every projection's rows and positions alike, so nothing moves.
+        whole batch, every projection's rows and positions alike; the runner then applies
+        the same events one at a time, each as a batch of one (see the module docstring).
 
     Within one batch the projections run one after the other in the runner's order, each
     over all of its events: a projection's ``end_batch`` has run before the next
