@@ -139,6 +139,8 @@ def test_a_parked_event_shows_in_readyz_and_applies_after_the_fix_by_the_operato
         assert still.returncode == 1 and "still failing" in still.stdout
 
         append_tenant(srv, "bureau", "补上的局", missing_parent, None)  # the fix
+        # the server's runner projects the fix; the parked event is retried after it
+        wait_until(lambda: ops.get(f"/api/v1/tenants/{missing_parent}").status == 200)
         retried = srv.taolun("parked", "retry", "--all")
         assert retried.returncode == 0 and "applied" in retried.stdout
         assert srv.taolun("parked").stdout == ""
