@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from taolun.platform.api.errors import ApiError, error_response
+from taolun.platform.api.throttling import THROTTLE_CACHE
 
 # No inline scripts at all (the swagger page loads its init script from /static and keeps
 # its settings in a JSON data block); inline <style> blocks are allowed, the pages use them.
@@ -74,8 +75,6 @@ class JsonObjectBodyMiddleware:
 def count_per_ip(request: HttpRequest, bucket: str) -> int:
     """How many times this client IP has hit ``bucket`` in the current minute (this one
     included). Kept in the shared cache, so every process counts together."""
-    from taolun.platform.api.throttling import THROTTLE_CACHE
-
     return THROTTLE_CACHE.count(f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}", 60)
 
 

@@ -50,7 +50,10 @@ def open_keyed_request(request: HttpRequest, key: str) -> HttpResponse | None:
             422, "invalid_idempotency_key", "Idempotency-Key 不能超过 200 个字符",
             {"field": "Idempotency-Key"}, request=request,
         )
-    who = BearerToken()(request)
+    try:
+        who = BearerToken()(request)
+    except ApiError as refused:  # e.g. 429: this address failed to authenticate too often
+        return error_response(refused.status, refused.code, refused.message, refused.details, request)
     if who is None:
         return None
     fingerprint = hashlib.sha256(

@@ -36,6 +36,15 @@ def strict_server():
         yield srv
 
 
+def test_a_keyed_write_with_a_bad_token_counts_once_towards_the_failure_limit():
+    # The idempotency middleware and the view both authenticate a keyed write.
+    with own_server("authonce", TAOLUN_AUTH_FAILURES_PER_MINUTE="5") as srv:
+        guesser = Client(srv.url, "tl_guess")
+        answers = [guesser.request("POST", "/api/v1/tenants", {"kind": "bureau", "code": "x", "name": "局"},
+                                   headers={"Idempotency-Key": f"k{n}"}).status for n in range(6)]
+        assert answers == [401] * 5 + [429]
+
+
 def test_failed_authentication_is_throttled_per_ip_but_a_valid_token_still_works(strict_server):
     token = strict_server.taolun("operator", "create", "ops@throttle.test").stdout.strip()
     guesser = Client(strict_server.url, "tl_guess")
