@@ -32,6 +32,15 @@ def finish(inst: Installation, checked: Figures | None) -> None:
         inst.remove()
 
 
+def stop_and_check(inst: Installation, load: Load, token: str, figures: Figures, pause: float,
+                   say: Say) -> Figures:
+    """Let the last fault settle, stop the load, and check everything it acknowledged."""
+    time.sleep(pause)
+    load.stop()
+    say(f"load stopped after {len(load.writes)} writes; checking")
+    return check(inst, load, token, figures)
+
+
 def create_root(url: str, token: str) -> str:
     request = urllib.request.Request(
         url + "/api/v1/tenants", method="POST",
@@ -85,10 +94,7 @@ def split_processes_on_postgres(pg: PrivatePostgres, redis: PrivateRedis, rounds
             say(f"round {n + 1}: PostgreSQL postmaster SIGKILLed")
             pg.kill_postmaster()
             figures.faults += 2
-        time.sleep(pause)
-        load.stop()
-        say(f"load stopped after {len(load.writes)} writes; checking")
-        checked = check(inst, load, token, figures)
+        checked = stop_and_check(inst, load, token, figures, pause, say)
         return checked
     finally:
         finish(inst, checked)
@@ -108,10 +114,7 @@ def embedded_serve_killed(rounds: int = 2, clients: int = 3, pause: float = 2.0,
             say(f"round {n + 1}: SIGKILL taolun serve")
             inst.restart("web")
             figures.faults += 1
-        time.sleep(pause)
-        load.stop()
-        say(f"load stopped after {len(load.writes)} writes; checking")
-        checked = check(inst, load, token, figures)
+        checked = stop_and_check(inst, load, token, figures, pause, say)
         return checked
     finally:
         finish(inst, checked)
