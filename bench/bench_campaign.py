@@ -51,7 +51,7 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     from taolun.platform.cli import setup_django
 
     setup_django()
-    from taolun.events.campaigns.domainmodel import Activity, Problem
+    from taolun.events.campaigns import Activity, Problem
     from taolun.platform.runtime import get_runtime
 
     rt = get_runtime()

@@ -38,7 +38,7 @@ from eventsourcing.persistence import IntegrityError
 
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns import rules
-from taolun.events.campaigns.domainmodel import Activity, Plan, Problem, Suggestion
+from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.kernel import Conflict, NotFound, TaolunApplication
 
 class Campaigns(TaolunApplication):

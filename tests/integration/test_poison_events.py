@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from taolun.events.campaigns.domainmodel import Activity
+from taolun.events.campaigns import Activity
 from taolun.events.kernel import DomainError
 from taolun.projections.models import ActivityRow, OrgNode, ParkedEvent, SuggestionRow
 from taolun.projections.org_tree import OrgTreeProjection

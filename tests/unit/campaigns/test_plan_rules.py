@@ -8,7 +8,7 @@ import pytest
 
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns.application import Campaigns
-from taolun.events.campaigns.domainmodel import Plan
+from taolun.events.campaigns import Plan
 from taolun.events.kernel import Conflict, DomainError, Forbidden, NotFound
 
 CITY, DISTRICT, SCHOOL, OTHER = uuid4(), uuid4(), uuid4(), uuid4()
