@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
@@ -107,11 +108,12 @@ def _ddl_lock(config: Config) -> Iterator[None]:
 class Applications:
     """The write side, one application per bounded context, sharing one event log."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, evidence: Any = None) -> None:
+        """``evidence``: the evidence store the campaign rules read (the platform's)."""
         with _ddl_lock(config):
-            self._build(config)
+            self._build(config, evidence)
 
-    def _build(self, config: Config) -> None:
+    def _build(self, config: Config, evidence: Any) -> None:
         from taolun.events.campaigns.application import Campaigns
         from taolun.tenants.application import Tenancy
 
@@ -122,7 +124,9 @@ class Applications:
         # many children is not rebuilt from its snapshot on every registration; other
         # processes' writes are still seen, since the store stays the truth.
         self.tenancy = Tenancy(env={**env, "AGGREGATE_CACHE_MAXSIZE": "20000"})
-        self.campaigns = Campaigns(env=env)
+        # The campaign rules read the tree from the tenancy application (the write side's
+        # own tree, not a projection of it).
+        self.campaigns = Campaigns(env=env, org=self.tenancy, evidence=evidence)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper
 

@@ -208,6 +208,13 @@ def test_while_an_upstream_change_is_pending_dates_are_checked_against_the_new_w
     assert plan.phases[str(parent.study)]["parent_start"] == "2019-03-05" and plan.parent_version == 2
 
 
+@pytest.fixture(autouse=True)
+def _units(tree) -> None:
+    tree.add("bureau", unit_id=CITY)
+    tree.add("bureau", CITY, unit_id=DISTRICT)
+    tree.add("school", DISTRICT, unit_id=SCHOOL)
+
+
 def test_a_stale_expected_version_is_a_conflict_and_records_nothing(memory_app: Campaigns) -> None:
     plan_id, _ = memory_app.author_campaign(ACTOR, CITY, "t")
     memory_app.add_topic(plan_id, ACTOR, group="", title="a", expected_version=1)
