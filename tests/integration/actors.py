@@ -21,3 +21,13 @@ def uploaded_evidence(uploader: UUID) -> dict:
     from taolun.infra.blobs import blob_store
 
     return blob_store().put([PDF], "整改佐证.pdf", uploader=uploader).ref()
+
+
+def token_for(runtime, node: UUID, role: str) -> tuple[UUID, str]:
+    """A new user at ``node`` holding ``role`` there, and an API token of theirs."""
+    user_id, _ = runtime.tenancy.register_user(
+        None, f"u-{uuid4().hex[:12]}@test.cn", "用户", node)
+    runtime.tenancy.grant_role(None, user_id, node, role)
+    token = runtime.tenancy.issue_token(None, user_id, label="t").token
+    runtime.runner.catch_up()
+    return user_id, token
