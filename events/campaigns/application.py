@@ -54,6 +54,7 @@ from taolun.events.campaigns.problem import Problem
 from taolun.events.campaigns.suggestion import Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import Conflict, DomainError, NotFound, TaolunApplication
+from taolun.events.topics import every_topic
 
 PLAN_EXISTS = ("plan_exists", "本单位已有该活动的实施方案")
 
@@ -204,6 +205,28 @@ class Campaigns(TaolunApplication):
             if self._stored(index_id):  # the other writer's index (version 1) came first
                 raise Conflict(*PLAN_EXISTS, field="tenant_id") from None
             raise Conflict("version_conflict", "记录已被他人同时修改，请刷新后重试") from None
+
+    def index_earlier_plans(self) -> int:
+        """Derived plans stored before the :class:`UnitPlan` index existed claim their
+        unit's place now (the first plan of a unit in a campaign; history is not rewritten,
+        so a second one from that time stays). Idempotent, safe for processes starting at
+        once; answers how many places were claimed."""
+        claimed, start = 0, 1
+        topics = sorted(every_topic(Plan.Created))
+        while batch := self.recorder.select_notifications(start=start, limit=500, topics=topics):
+            for notification in batch:
+                created = self.mapper.to_domain_event(notification)
+                index_id = UnitPlan.id_for(created.campaign_id, created.tenant_id)
+                if created.kind != "derived" or self._stored(index_id):
+                    continue
+                try:
+                    self.save(UnitPlan(tenant_id=created.tenant_id, actor=None,
+                                       campaign_id=created.campaign_id, plan_id=created.originator_id))
+                    claimed += 1
+                except IntegrityError:  # another process claimed it first
+                    pass
+            start = batch[-1].id + 1
+        return claimed
 
     # ------------------------------------------------------------ plans: authoring
 

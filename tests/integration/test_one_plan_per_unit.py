@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.test import Client
 
+from taolun.events.campaigns import Plan
 from taolun.events.campaigns.application import Campaigns
 from taolun.events.kernel import Conflict
 from taolun.platform import cli, sample_plans
@@ -101,3 +102,17 @@ def test_two_derives_racing_for_one_unit_give_one_plan_and_one_409(runtime, worl
     assert sorted(outcomes, key=str).count("plan_exists") == 1
     assert len([o for o in outcomes if isinstance(o, uuid.UUID)]) == 1
     assert plans_of(runtime, school) == 1
+
+
+def test_a_plan_derived_before_the_index_existed_still_keeps_its_unit_place(runtime, world):
+    """A log written before UnitPlan: the derived plan was stored alone. Migrating claims
+    its unit's place, so a second plan for that unit is refused from then on."""
+    cid, school, api, token = world
+    earlier = Plan.derive(parent=runtime.campaigns.get_plan(cid), tenant_id=school, actor=None)
+    runtime.campaigns.save(earlier)  # as the application stored plans before the index
+    cli.migrate()
+    assert runtime.campaigns.index_earlier_plans() == 0  # once is enough
+    before = head(runtime)
+    status, body = derive(api, token, cid, school)
+    assert (status, body["code"]) == (409, "plan_exists")
+    assert head(runtime) == before

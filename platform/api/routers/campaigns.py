@@ -354,9 +354,9 @@ def derive(request: HttpRequest, plan_id: UUID, payload: DeriveIn):
     """A district bureau or school admin derives its own plan from a released parent plan."""
     access_plan(request, plan_id)
     access_node(request, payload.tenant_id, "admin")
-    plan_id = run_command(request, lambda rt: rt.campaigns.derive_plan(
+    derived_id = run_command(request, lambda rt: rt.campaigns.derive_plan(
         plan_id, actor(request), payload.tenant_id, payload.title))
-    return 201, _camp_out(plan_id)
+    return 201, _camp_out(derived_id)
 
 
 @router.post("/plans/{plan_id}/submit", response={200: dict, **ERRORS})
