@@ -51,7 +51,7 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     from taolun.platform.cli import setup_django
 
     setup_django()
-    from taolun.events.campaigns.domainmodel import Activity, Problem
+    from taolun.events.campaigns import Activity, Problem
     from taolun.platform.runtime import get_runtime
 
     rt = get_runtime()
@@ -63,7 +63,8 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     today = date.today()
     day = lambda k: (today + timedelta(days=k)).isoformat()  # noqa: E731
     started = time.perf_counter()
-    boss = uuid.uuid4()
+    # The write side checks who may approve: the bench acts as a registered operator.
+    boss, _ = t.register_user(None, f"bench-{uuid.uuid4().hex[:8]}@bench.test", "运维", None, is_operator=True)
     city, _ = t.register_tenant(None, "bureau", f"city-{uuid.uuid4().hex[:6]}", "市教育局")
     districts = [t.register_tenant(None, "bureau", f"d{i}", f"区{i}", city)[0] for i in range(n_districts)]
     schools = [t.register_tenant(None, "school", f"s{i}", f"学校{i}", districts[i % n_districts])[0]

@@ -94,17 +94,18 @@ class TaolunApplication(Application):
             raise NotFound(code, message, id=str(aggregate_id))
         return aggregate
 
-    def save_all(self, *aggregates: Aggregate | None) -> int:
+    def save_all(self, *aggregates: Aggregate | None, created: UUID | None = None) -> int:
         """Save atomically; answer the last notification id (for read-your-writes).
 
         Inside :func:`claiming`, the first save also appends the request's index, so the
-        request's key commits (or not) with its events."""
+        request's key commits (or not) with its events. ``created``: what the command made
+        when it is not a new aggregate (an item of a plan), so that a retry is answered it."""
         present = [a for a in aggregates if a is not None]
         claim = pending_claim()
         if claim is None:
             return self._save_recorded(present)
         try:
-            nid = self._save_recorded([*present, claim.index_for(present)])
+            nid = self._save_recorded([*present, claim.index_for(present, created)])
         except IntegrityError:
             if self.request_index(claim.index_id) is not None:
                 raise RequestAlreadyDone(claim.index_id) from None
@@ -212,8 +213,9 @@ class Claim:
     def index_id(self) -> UUID:
         return RequestIndex.id_for(self.scope, self.key)
 
-    def index_for(self, aggregates: Sequence[Aggregate]) -> RequestIndex:
-        created = [str(a.id) for a in aggregates if _is_new(a)]
+    def index_for(self, aggregates: Sequence[Aggregate], item: UUID | None = None) -> RequestIndex:
+        created = [str(item)] if item is not None else []
+        created += [str(a.id) for a in aggregates if _is_new(a)]
         return RequestIndex(tenant_id=None, actor=self.actor, scope=self.scope, key=self.key,
                             fingerprint=self.fingerprint, created=created)
 

@@ -7,12 +7,12 @@ table lock keeps the notification log gap-free for readers.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
-from eventsourcing.sqlite import SQLiteConnection, SQLiteFactory
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteFactory
 from psycopg import sql
 
 from taolun.infra.config import DB_POOL_WAIT_SECONDS, Config
@@ -49,6 +49,17 @@ def event_store_env(config: Config) -> dict[str, str]:
     }
 
 
+class SynchronousNormalPool(SQLiteConnectionPool):
+    """The library's SQLite connection pool; every new connection also runs
+    ``PRAGMA synchronous=NORMAL``. ``_create_connection`` is the pool's hook for making a
+    connection (abstract in the library's ``ConnectionPool``); nothing else is overridden."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        connection.cursor().execute("PRAGMA synchronous=NORMAL")
+        return connection
+
+
 class SQLiteStoreFactory(SQLiteFactory):
     """The library's SQLite store, with ``synchronous=NORMAL`` on every connection.
 
@@ -56,20 +67,22 @@ class SQLiteStoreFactory(SQLiteFactory):
     the log on every commit. In WAL mode NORMAL still never corrupts the file; a power cut
     (not a crash of the process) may lose the last commits, exactly as for the read-model
     database, which uses the same setting.
+
+    The one place this project reaches into the library's store: the datastore's pool is
+    swapped for a :class:`SynchronousNormalPool` with the same settings, before any
+    connection is made. tests/unit/test_sqlite_store.py fails if the library changes this.
     """
 
     def __init__(self, env) -> None:
         super().__init__(env)
-        pool = self.datastore.pool
-        create = pool._create_connection
-
-        def create_connection() -> SQLiteConnection:
-            connection = create()
-            raw: sqlite3.Connection = connection._sqlite_conn  # type: ignore[attr-defined]
-            raw.execute("PRAGMA synchronous=NORMAL")
-            return connection
-
-        pool._create_connection = create_connection  # type: ignore[method-assign]
+        library_pool = self.datastore.pool
+        self.datastore.pool = SynchronousNormalPool(
+            db_name=library_pool.db_name, lock_timeout=library_pool.lock_timeout,
+            pool_size=library_pool.pool_size, max_overflow=library_pool.max_overflow,
+            pool_timeout=library_pool.pool_timeout, max_age=library_pool.max_age,
+            pre_ping=library_pool.pre_ping,
+        )
+        library_pool.close()
 
 
 def ensure_event_schema(config: Config) -> None:
@@ -107,11 +120,12 @@ def _ddl_lock(config: Config) -> Iterator[None]:
 class Applications:
     """The write side, one application per bounded context, sharing one event log."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, evidence: Any = None) -> None:
+        """``evidence``: the evidence store the campaign rules read (the platform's)."""
         with _ddl_lock(config):
-            self._build(config)
+            self._build(config, evidence)
 
-    def _build(self, config: Config) -> None:
+    def _build(self, config: Config, evidence: Any) -> None:
         from taolun.events.campaigns.application import Campaigns
         from taolun.tenants.application import Tenancy
 
@@ -122,7 +136,9 @@ class Applications:
         # many children is not rebuilt from its snapshot on every registration; other
         # processes' writes are still seen, since the store stays the truth.
         self.tenancy = Tenancy(env={**env, "AGGREGATE_CACHE_MAXSIZE": "20000"})
-        self.campaigns = Campaigns(env=env)
+        # The campaign rules read the tree from the tenancy application (the write side's
+        # own tree, not a projection of it).
+        self.campaigns = Campaigns(env=env, org=self.tenancy, evidence=evidence)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper
 

@@ -28,7 +28,11 @@ def migrate(verbose: bool = False) -> None:
     from taolun.platform.runtime import get_runtime
 
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
-    get_runtime()  # constructing the applications creates the event tables
+    runtime = get_runtime()  # constructing the applications creates the event tables
+    # Plans derived before "one plan per unit per campaign" had its index claim it now.
+    claimed = runtime.campaigns.index_earlier_plans()
+    if verbose and claimed:
+        print(f"indexed {claimed} earlier derived plans (one plan per unit per campaign)")
 
 
 def wait_for_signal() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from taolun.events.campaigns import Plan
 from taolun.events.kernel import NotFound
 from taolun.events.plan_import.to_draft import campaign_draft, derived_draft
 from taolun.platform.parsing import parsing_pool
@@ -16,6 +17,15 @@ def extract(data: bytes, filename: str | None) -> dict[str, Any]:
     return parsing_pool().extract(data, filename)
 
 
+def _visible_parent(runtime, parent_plan_id: UUID, tenant_id: UUID) -> Plan:
+    """Access to the parent: a unit sees the released plans above it. Any other parent
+    answers exactly like a missing plan (same code, same words): no existence oracle."""
+    parent = runtime.campaigns.get_plan(parent_plan_id)
+    if parent.tenant_id not in runtime.tenancy.lineage(tenant_id)[1:] or not parent.released_version:
+        raise NotFound("plan_not_found", "方案不存在")
+    return parent
+
+
 def import_plan(
     runtime, *, actor: UUID | None, tenant_id: UUID, data: bytes, filename: str | None,
     parent_plan_id: UUID | None = None, extracted: dict[str, Any] | None = None,
@@ -24,18 +34,14 @@ def import_plan(
     plan, a derived plan. One atomic append; bad input appends nothing. ``extracted``: the
     document's structure when the caller has already parsed it (parsing is the costly part)."""
     extracted = extracted if extracted is not None else extract(data, filename)
-    runtime.tenancy.get_tenant(tenant_id).ensure_live()
     if parent_plan_id is None:
         draft = campaign_draft(extracted, tenant_id=tenant_id, actor=actor)
     else:
-        parent = runtime.campaigns.get_plan(parent_plan_id)
-        above = {t.id for t in runtime.tenancy.ancestors(tenant_id)[1:]}
-        # Plans flow down the tree only, and only once released; any other parent answers
-        # exactly like a missing plan (same code, same words).
-        if parent.tenant_id not in above or not parent.released_version:
-            raise NotFound("plan_not_found", "方案不存在")
+        parent = _visible_parent(runtime, parent_plan_id, tenant_id)
         draft = derived_draft(extracted, parent=parent, tenant_id=tenant_id, actor=actor)
-    notification_id = runtime.campaigns.save_all(draft.plan)
+    # The rules of where a plan may be created (and "one plan per unit per campaign") are
+    # the application's, the same for a derive and for an import.
+    notification_id = runtime.campaigns.store_new_plan(draft.plan)
     return {
         "plan_id": draft.plan.id,
         "kind": draft.plan.kind,

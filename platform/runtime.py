@@ -131,8 +131,10 @@ def get_runtime() -> Runtime:
         if _runtime is None:
             from django.conf import settings
 
+            from taolun.platform.evidence import EvidenceCitations
+
             config: Config = settings.CONFIG
-            apps = Applications(config)
+            apps = Applications(config, evidence=EvidenceCitations())
             runner = ProjectionRunner(apps.recorder, apps.mapper, build_projections())
             broker = build_broker(config.broker_url)
             dramatiq.set_broker(broker)

@@ -48,7 +48,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Notification
 
 from taolun.events.campaigns import rules
-from taolun.events.campaigns.domainmodel import Activity, Plan, Problem, Suggestion
+from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.notifications.models import OutboxMessage
 from taolun.projections import progress as figures
 from taolun.projections.models import (

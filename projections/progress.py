@@ -32,7 +32,6 @@ HISTOGRAMS = ("by_kind", "by_phase", "days", "day_participants", "day_hours_x100
               "deadlines", "reopened_deadlines", "plans")
 
 DUE_SOON_DAYS = 7  # a rectification due within this many days is blue (problems only)
-PLAN_STATUSES = ("not_derived", "draft", "submitted", "returned", "approved")  # + the upstream flag
 # Per-campaign settings (Plan.ProgressSettingsChanged) override these defaults.
 DEFAULT_SETTINGS = {
     "silent_days": 30,  # a unit with no activity for this long is silent (while the campaign runs)

@@ -70,9 +70,11 @@ class Projection(ABC):
 
 
 def topics_of(*event_classes: type) -> frozenset[str]:
-    from eventsourcing.utils import get_topic
+    """The topics of ``event_classes``, with those they had before their aggregate moved
+    (old logs keep them)."""
+    from taolun.events.topics import every_topic
 
-    return frozenset(get_topic(cls) for cls in event_classes)
+    return frozenset(topic for cls in event_classes for topic in every_topic(cls))
 
 
 class ProjectionRunner:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -14,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from taolun.events.kernel import (
     Conflict,
     DomainError,
+    NotFound,
     StaleRead,
     Forbidden,
     TaolunApplication,
@@ -70,6 +72,37 @@ class Tenancy(TaolunApplication):
             chain.append(self.get_tenant(chain[-1].parent_id))
         return chain
 
+    # -- the tree as other contexts' rules read it (campaigns.ports.OrgTree) -------------
+
+    def lineage(self, unit_id: UUID) -> list[UUID]:
+        """The unit and its ancestors, nearest first; empty for an unknown unit."""
+        try:
+            return [node.id for node in self.ancestors(unit_id)]
+        except NotFound:
+            return []
+
+    def unit_kind(self, unit_id: UUID) -> str | None:
+        try:
+            return self.get_tenant(unit_id).kind.value
+        except NotFound:
+            return None
+
+    def ensure_live_unit(self, unit_id: UUID) -> None:
+        self.get_tenant(unit_id).ensure_live()
+
+    def holds_role(self, actor: UUID | None, unit_id: UUID, roles: Collection[str], *,
+                   above: bool = False) -> bool:
+        """``actor`` holds one of ``roles`` on the unit or an ancestor (only ancestors when
+        ``above``). The system and operators hold every role; an unknown user none."""
+        try:
+            if self._is_operator(actor):
+                return True
+            granted = {node for node, role in self.get_user(actor).grants if role in roles}  # type: ignore[arg-type]
+        except NotFound:
+            return False
+        nodes = self.lineage(unit_id)[1 if above else 0:]
+        return any(str(node) in granted for node in nodes)
+
     # -- who may act on whom (the rules every entry point shares) ---------------------
     # ``actor`` None is the system (CLI, demo loader): it acts with an operator's authority.
 
@@ -124,6 +157,8 @@ class Tenancy(TaolunApplication):
             raise DomainError(
                 "invalid_kind", "单位类型无效", field="kind", allowed=[k.value for k in Kind]
             ) from None
+        if parent_id is None and not self._is_operator(actor):
+            raise Forbidden("operator_only", "只有平台运维人员可以创建顶层单位")
         code = check_text("code", code, 64)
         name = check_text("name", name)
         parent = self.get_tenant(parent_id) if parent_id else None
@@ -181,6 +216,7 @@ class Tenancy(TaolunApplication):
     @retry_on_conflict()
     def archive_tenant(self, actor: UUID | None, tenant_id: UUID, cascade: bool = False) -> int:
         tenant = self.get_tenant(tenant_id)
+        self._ensure_archiver(actor, tenant)
         tenant.ensure_live()
         if tenant.children and not cascade:
             raise Conflict(
@@ -200,6 +236,15 @@ class Tenancy(TaolunApplication):
             self._detach(parent, tenant, actor)
             changed.append(parent)
         return self.save_all(*changed)
+
+    def _ensure_archiver(self, actor: UUID | None, tenant: Tenant) -> None:
+        """A unit is archived from above: by an admin of its parent (a root: an operator)."""
+        if self._is_operator(actor):
+            return
+        if tenant.parent_id is None:
+            raise Forbidden("operator_only", "只有平台运维人员可以归档顶层单位")
+        if not self._administers(actor, tenant.parent_id):  # type: ignore[arg-type]
+            raise Forbidden("parent_admin_only", "归档单位需要上级单位的管理员权限")
 
     @staticmethod
     def _detach(parent: Tenant, child: Tenant, actor: UUID | None) -> None:

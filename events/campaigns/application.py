@@ -1,5 +1,13 @@
 """The ``Campaigns`` application: the commands and queries of the campaign context.
 
+Every command is get → check → call → save, spelled out (no method looked up by name): the
+rules that need the organisation tree or the evidence store are checked here through the
+ports the composition root hands in (:mod:`.ports`, :mod:`.tree_rules`), the rules of one
+aggregate by the aggregate itself. Every entry point (API, pages, import, CLI, worker) calls
+these methods, so each rule has this one home. The module is longer than ~400 lines for
+that reason: it is the one application service of the context, one short method per
+command.
+
 Commands take the acting user (``actor``) and answer the notification id of the last event
 they stored (for read-your-writes), or ``(new id, notification id)`` when they create
 something. A command that breaks a rule raises :class:`DomainError` and stores nothing.
@@ -38,8 +46,18 @@ from eventsourcing.persistence import IntegrityError
 
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns import rules
-from taolun.events.campaigns.domainmodel import Activity, Plan, Problem, Suggestion
-from taolun.events.kernel import Conflict, NotFound, TaolunApplication
+from taolun.events.campaigns import tree_rules as tree
+from taolun.events.campaigns.activity import Activity
+from taolun.events.campaigns.plan import Plan
+from taolun.events.campaigns.ports import EvidenceStore, OrgTree
+from taolun.events.campaigns.problem import Problem
+from taolun.events.campaigns.suggestion import Suggestion
+from taolun.events.campaigns.unit_plan import UnitPlan
+from taolun.events.kernel import Conflict, DomainError, NotFound, TaolunApplication
+from taolun.events.topics import every_topic
+
+PLAN_EXISTS = ("plan_exists", "本单位已有该活动的实施方案")
+
 
 class Campaigns(TaolunApplication):
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
@@ -49,11 +67,29 @@ class Campaigns(TaolunApplication):
         Suggestion: 20,
     }
 
+    def __init__(self, env: Mapping[str, str] | None = None, *, org: OrgTree | None = None,
+                 evidence: EvidenceStore | None = None) -> None:
+        super().__init__(env)
+        self._org = org
+        self._evidence = evidence
+
     # ------------------------------------------------------------ helpers
 
-    def _save(self, *aggregates: Aggregate | None) -> int:
+    @property
+    def org(self) -> OrgTree:
+        if self._org is None:  # a rule must never be skipped for want of its port
+            raise RuntimeError("Campaigns was built without the organisation tree (org=...)")
+        return self._org
+
+    @property
+    def evidence(self) -> EvidenceStore:
+        if self._evidence is None:
+            raise RuntimeError("Campaigns was built without the evidence store (evidence=...)")
+        return self._evidence
+
+    def _save(self, *aggregates: Aggregate | None, created: UUID | None = None) -> int:
         try:
-            return self.save_all(*aggregates)
+            return self.save_all(*aggregates, created=created)
         except IntegrityError:
             raise Conflict("version_conflict", "记录已被他人同时修改，请刷新后重试") from None
 
@@ -62,10 +98,22 @@ class Campaigns(TaolunApplication):
         plan.check_version(expected_version)
         return plan
 
-    def _edit(self, plan_id: UUID, expected_version: int | None, command: str, *args: Any, **kwargs: Any) -> Any:
-        plan = self._plan(plan_id, expected_version)
-        result = getattr(plan, command)(*args, **kwargs)
-        return result, self._save(plan)
+    def _stored(self, aggregate_id: UUID) -> bool:
+        return bool(list(self.events.get(originator_id=aggregate_id, limit=1)))
+
+    def _check_evidence(self, actor: UUID | None, refs: Any) -> None:
+        """Only files the actor may cite (see :class:`EvidenceStore`); the shape of the
+        references is the aggregate's to check."""
+        items = [refs] if isinstance(refs, Mapping) else refs
+        if items is None or isinstance(items, str) or not isinstance(items, Iterable):
+            return
+        for ref in items:
+            if not isinstance(ref, Mapping):
+                continue
+            sha = str(ref.get("sha256", ""))
+            if not self.evidence.citable(actor, sha.lower()):
+                raise DomainError("evidence_not_found", "佐证材料未上传或已丢失，请先上传文件",
+                                  field="evidence.sha256", sha256=sha[:64])
 
     def campaign_window(self, plan: Plan) -> tuple[str, str] | None:
         """The overall window of the campaign at the top of ``plan``'s chain (latest release)."""
@@ -123,127 +171,231 @@ class Campaigns(TaolunApplication):
     def rebase_conflicts(self, plan_id: UUID) -> list[dict[str, Any]]:
         return self._plan(plan_id).conflicts()
 
-    # ------------------------------------------------------------ plans: authoring
+    # ------------------------------------------------------------ plans: creation
 
     def author_campaign(self, actor: UUID, tenant_id: UUID, title: str, **header: Any) -> tuple[UUID, int]:
         plan = Plan.author(tenant_id=tenant_id, actor=actor, title=title, **header)
-        return plan.id, self._save(plan)
+        return plan.id, self.store_new_plan(plan)
+
+    def derive_plan(self, parent_id: UUID, actor: UUID, tenant_id: UUID,
+                    title: str | None = None) -> tuple[UUID, int]:
+        parent = self._plan(parent_id)
+        tree.check_may_derive(self.org, parent, tenant_id)
+        plan = Plan.derive(parent=parent, tenant_id=tenant_id, actor=actor, title=title)
+        return plan.id, self.store_new_plan(plan)
+
+    def store_new_plan(self, plan: Plan) -> int:
+        """The one way a new plan is stored (authored, derived or imported): where it may be
+        created is checked, and a derived plan claims its unit's place in the campaign
+        (:class:`UnitPlan`) in the same atomic append. A unit that has a plan in the
+        campaign, or a racing writer that stored one first, answers 409 ``plan_exists``."""
+        if plan.parent_id is None:
+            tree.check_may_author(self.org, plan.tenant_id)
+            return self._save(plan)
+        tree.check_may_derive(self.org, self._plan(plan.parent_id), plan.tenant_id)
+        index_id = UnitPlan.id_for(plan.root_id, plan.tenant_id)
+        if self._stored(index_id):
+            raise Conflict(*PLAN_EXISTS, field="tenant_id")
+        created = plan.pending_events[0]
+        index = UnitPlan(tenant_id=plan.tenant_id, actor=created.actor, campaign_id=plan.root_id,  # type: ignore[attr-defined]
+                         plan_id=plan.id)
+        try:
+            return self.save_all(plan, index)
+        except IntegrityError:
+            if self._stored(index_id):  # the other writer's index (version 1) came first
+                raise Conflict(*PLAN_EXISTS, field="tenant_id") from None
+            raise Conflict("version_conflict", "记录已被他人同时修改，请刷新后重试") from None
+
+    def index_earlier_plans(self) -> int:
+        """Derived plans stored before the :class:`UnitPlan` index existed claim their
+        unit's place now (the first plan of a unit in a campaign; history is not rewritten,
+        so a second one from that time stays). Idempotent, safe for processes starting at
+        once; answers how many places were claimed."""
+        claimed, start = 0, 1
+        topics = sorted(every_topic(Plan.Created))
+        while batch := self.recorder.select_notifications(start=start, limit=500, topics=topics):
+            for notification in batch:
+                created = self.mapper.to_domain_event(notification)
+                index_id = UnitPlan.id_for(created.campaign_id, created.tenant_id)
+                if created.kind != "derived" or self._stored(index_id):
+                    continue
+                try:
+                    self.save(UnitPlan(tenant_id=created.tenant_id, actor=None,
+                                       campaign_id=created.campaign_id, plan_id=created.originator_id))
+                    claimed += 1
+                except IntegrityError:  # another process claimed it first
+                    pass
+            start = batch[-1].id + 1
+        return claimed
+
+    # ------------------------------------------------------------ plans: authoring
 
     def revise_header(self, plan_id: UUID, actor: UUID, *, expected_version: int | None = None,
                       **fields: Any) -> int:
-        return self._edit(plan_id, expected_version, "revise_header", actor, **fields)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.revise_header(actor, **fields)
+        return self._save(plan)
 
     def set_leading_group(self, plan_id: UUID, actor: UUID, leading_group: Mapping[str, Any], *,
                           expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "set_leading_group", actor, leading_group)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.set_leading_group(actor, leading_group)
+        return self._save(plan)
 
     def add_topic(self, plan_id: UUID, actor: UUID, *, group: str, title: str, description: str = "",
                   mandatory: bool = False, expected_version: int | None = None) -> tuple[UUID, int]:
-        return self._edit(plan_id, expected_version, "add_topic", actor, group=group, title=title,
-                          description=description, mandatory=mandatory)
+        plan = self._plan(plan_id, expected_version)
+        topic_id = plan.add_topic(actor, group=group, title=title, description=description,
+                                  mandatory=mandatory)
+        return topic_id, self._save(plan, created=topic_id)
 
     def revise_topic(self, plan_id: UUID, actor: UUID, topic_id: UUID, *,
                      expected_version: int | None = None, **fields: Any) -> int:
-        return self._edit(plan_id, expected_version, "revise_topic", actor, topic_id, **fields)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.revise_topic(actor, topic_id, **fields)
+        return self._save(plan)
 
     def remove_topic(self, plan_id: UUID, actor: UUID, topic_id: UUID, *,
                      expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "remove_topic", actor, topic_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.remove_topic(actor, topic_id)
+        return self._save(plan)
 
     def decline_topic(self, plan_id: UUID, actor: UUID, topic_id: UUID, reason: str, *,
                       expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "decline_topic", actor, topic_id, reason)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.decline_topic(actor, topic_id, reason)
+        return self._save(plan)
 
     def accept_topic(self, plan_id: UUID, actor: UUID, topic_id: UUID, *,
                      expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "accept_topic", actor, topic_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.accept_topic(actor, topic_id)
+        return self._save(plan)
 
     def add_phase(self, plan_id: UUID, actor: UUID, *, name: str, start: Any, end: Any,
                   expected_version: int | None = None) -> tuple[UUID, int]:
-        return self._edit(plan_id, expected_version, "add_phase", actor, name=name, start=start, end=end)
+        plan = self._plan(plan_id, expected_version)
+        phase_id = plan.add_phase(actor, name=name, start=start, end=end)
+        return phase_id, self._save(plan, created=phase_id)
 
     def revise_phase(self, plan_id: UUID, actor: UUID, phase_id: UUID, *, name: str | None = None,
                      start: Any = None, end: Any = None, expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "revise_phase", actor, phase_id,
-                          name=name, start=start, end=end)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.revise_phase(actor, phase_id, name=name, start=start, end=end)
+        return self._save(plan)
 
     def remove_phase(self, plan_id: UUID, actor: UUID, phase_id: UUID, *,
                      expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "remove_phase", actor, phase_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.remove_phase(actor, phase_id)
+        return self._save(plan)
 
     def add_task(self, plan_id: UUID, actor: UUID, *, title: str, phase_id: UUID | None = None,
                  description: str = "", responsible_units: Iterable[str] = (),
                  evidence_expected: str = "", due: Any = None,
                  expected_version: int | None = None) -> tuple[UUID, int]:
-        return self._edit(plan_id, expected_version, "add_task", actor, title=title, phase_id=phase_id,
-                          description=description, responsible_units=responsible_units,
-                          evidence_expected=evidence_expected, due=due)
+        plan = self._plan(plan_id, expected_version)
+        task_id = plan.add_task(actor, title=title, phase_id=phase_id, description=description,
+                                responsible_units=responsible_units,
+                                evidence_expected=evidence_expected, due=due)
+        return task_id, self._save(plan, created=task_id)
 
     def revise_task(self, plan_id: UUID, actor: UUID, task_id: UUID, *,
                     expected_version: int | None = None, **fields: Any) -> int:
-        return self._edit(plan_id, expected_version, "revise_task", actor, task_id, **fields)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.revise_task(actor, task_id, **fields)
+        return self._save(plan)
 
     def remove_task(self, plan_id: UUID, actor: UUID, task_id: UUID, *,
                     expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "remove_task", actor, task_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.remove_task(actor, task_id)
+        return self._save(plan)
 
     def assign_task(self, plan_id: UUID, actor: UUID, task_id: UUID, *, unit_id: UUID, owner: str,
                     due: Any = None, note: str = "", expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "assign_task", actor, task_id, unit_id=unit_id,
-                          owner=owner, due=due, note=note)[1]
+        plan = self._plan(plan_id, expected_version)
+        tree.check_assignee(self.org, plan, UUID(rules.item_id(unit_id, "unit_id")))
+        plan.assign_task(actor, task_id, unit_id=unit_id, owner=owner, due=due, note=note)
+        return self._save(plan)
 
     def unassign_task(self, plan_id: UUID, actor: UUID, task_id: UUID, *, unit_id: UUID,
                       expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "unassign_task", actor, task_id, unit_id=unit_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.unassign_task(actor, task_id, unit_id=unit_id)
+        return self._save(plan)
 
     def add_requirement(self, plan_id: UUID, actor: UUID, *, kind: str, metric: str, minimum: Any,
                         per: str = "unit", scope: str = "campaign", phase_id: UUID | None = None,
                         description: str = "", expected_version: int | None = None) -> tuple[UUID, int]:
-        return self._edit(plan_id, expected_version, "add_requirement", actor, kind=kind, metric=metric,
-                          minimum=minimum, per=per, scope=scope, phase_id=phase_id,
-                          description=description)
+        plan = self._plan(plan_id, expected_version)
+        requirement_id = plan.add_requirement(actor, kind=kind, metric=metric, minimum=minimum,
+                                              per=per, scope=scope, phase_id=phase_id,
+                                              description=description)
+        return requirement_id, self._save(plan, created=requirement_id)
 
     def remove_requirement(self, plan_id: UUID, actor: UUID, requirement_id: UUID, *,
                            expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "remove_requirement", actor, requirement_id)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.remove_requirement(actor, requirement_id)
+        return self._save(plan)
 
     def set_progress_settings(self, plan_id: UUID, actor: UUID, *, expected_version: int | None = None,
                               **settings: Any) -> int:
         """A campaign's light thresholds: silent_days, pace_tolerance, red_share, yellow_share."""
-        return self._edit(plan_id, expected_version, "set_progress_settings", actor, **settings)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.set_progress_settings(actor, **settings)
+        return self._save(plan)
 
     # ------------------------------------------------------------ plans: lifecycle
 
     def publish(self, plan_id: UUID, actor: UUID, *, unit_ids: Iterable[UUID] | None = None,
                 derive_deadline: Any, expected_version: int | None = None) -> int:
-        """To the whole subtree (``unit_ids=None``) or to the given units."""
-        return self._edit(plan_id, expected_version, "publish", actor, unit_ids=unit_ids,
-                          derive_deadline=derive_deadline)[1]
+        """To the whole subtree (``unit_ids=None``) or to the given units below the plan's."""
+        plan = self._plan(plan_id, expected_version)
+        if unit_ids is not None:
+            unit_ids = rules.uuid_list(unit_ids, "unit_ids")
+            tree.check_publication_targets(self.org, plan, unit_ids)
+        plan.publish(actor, unit_ids=unit_ids, derive_deadline=derive_deadline)
+        return self._save(plan)
 
     def reopen(self, plan_id: UUID, actor: UUID, reason: str, *,
                expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "reopen", actor, reason)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.reopen(actor, reason)
+        return self._save(plan)
 
     def publish_amendment(self, plan_id: UUID, actor: UUID, summary: str, *,
                           expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "publish_amendment", actor, summary)[1]
-
-    def derive_plan(self, parent_id: UUID, actor: UUID, tenant_id: UUID,
-                    title: str | None = None) -> tuple[UUID, int]:
-        parent = self._plan(parent_id)
-        plan = Plan.derive(parent=parent, tenant_id=tenant_id, actor=actor, title=title)
-        return plan.id, self._save(plan)
+        plan = self._plan(plan_id, expected_version)
+        plan.publish_amendment(actor, summary)
+        return self._save(plan)
 
     def submit(self, plan_id: UUID, actor: UUID, *, expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "submit", actor)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.submit(actor)
+        return self._save(plan)
+
+    def _under_review(self, plan_id: UUID, actor: UUID | None, expected_version: int | None) -> Plan:
+        """A derived plan, read for its parent unit's admin (a campaign has no reviewer: the
+        aggregate refuses it)."""
+        plan = self._plan(plan_id, expected_version)
+        if plan.parent_id is not None:
+            tree.check_parent_admin(self.org, actor, self._plan(plan.parent_id))
+        return plan
 
     def approve(self, plan_id: UUID, actor: UUID, comment: str = "", *,
                 expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "approve", actor, comment)[1]
+        plan = self._under_review(plan_id, actor, expected_version)
+        plan.approve(actor, comment)
+        return self._save(plan)
 
     def return_plan(self, plan_id: UUID, actor: UUID, reasons: Iterable[str], *,
                     expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "return_plan", actor, reasons)[1]
+        plan = self._under_review(plan_id, actor, expected_version)
+        plan.return_plan(actor, reasons)
+        return self._save(plan)
 
     def mark_upstream_changed(self, child_plan_id: UUID, parent_version: int,
                               actor: UUID | None = None) -> int | None:
@@ -257,7 +409,9 @@ class Campaigns(TaolunApplication):
         return self._save(child)
 
     def rebase(self, plan_id: UUID, actor: UUID, *, expected_version: int | None = None) -> int:
-        return self._edit(plan_id, expected_version, "rebase", actor)[1]
+        plan = self._plan(plan_id, expected_version)
+        plan.rebase(actor)
+        return self._save(plan)
 
     # ------------------------------------------------------------ activities
 
@@ -268,24 +422,30 @@ class Campaigns(TaolunApplication):
         """Fields: kind, title, start, end (required); location, participants, roster, leaders,
         hours, summary, outcomes, phase_id, task_id, topic_ids, evidence."""
         plan = self._plan(plan_id)
+        tree.check_plan_for_unit(self.org, plan, tenant_id)
+        self._check_evidence(actor, fields.get("evidence"))
         activity = Activity.log(tenant_id=tenant_id, actor=actor, plan=plan,
                                 window=self.campaign_window(plan), **fields)
         return activity.id, self._save(activity)
 
     def correct_activity(self, activity_id: UUID, actor: UUID, reason: str, **changes: Any) -> int:
         activity = self.get_activity(activity_id)
+        tree.check_own_entry(self.org, actor, activity.logged_by, activity.tenant_id)
+        self._check_evidence(actor, changes.get("evidence"))
         plan = self._plan(activity.plan_id)
         activity.correct(actor, reason=reason, window=self.campaign_window(plan), plan=plan, **changes)
         return self._save(activity)
 
     def retract_activity(self, activity_id: UUID, actor: UUID, reason: str) -> int:
         activity = self.get_activity(activity_id)
+        tree.check_own_entry(self.org, actor, activity.logged_by, activity.tenant_id)
         activity.retract(actor, reason)
         return self._save(activity)
 
     def return_activity(self, activity_id: UUID, actor: UUID, reason: str) -> int:
         """驳回 by the parent."""
         activity = self.get_activity(activity_id)
+        tree.check_supervisor(self.org, actor, activity.tenant_id)
         activity.return_entry(actor, reason)
         return self._save(activity)
 
@@ -297,7 +457,9 @@ class Campaigns(TaolunApplication):
     def submit_suggestion(self, actor: UUID, tenant_id: UUID, plan_id: UUID, *, title: str,
                           content: str, anonymous: bool = False,
                           topic_ids: Iterable[UUID] = ()) -> tuple[UUID, int]:
-        suggestion = Suggestion.submit(tenant_id=tenant_id, actor=actor, plan=self._plan(plan_id),
+        plan = self._plan(plan_id)
+        tree.check_plan_for_unit(self.org, plan, tenant_id)
+        suggestion = Suggestion.submit(tenant_id=tenant_id, actor=actor, plan=plan,
                                        title=title, content=content, anonymous=anonymous,
                                        topic_ids=topic_ids)
         return suggestion.id, self._save(suggestion)
@@ -330,7 +492,9 @@ class Campaigns(TaolunApplication):
 
     def record_problem(self, actor: UUID, tenant_id: UUID, plan_id: UUID, *, description: str,
                        category: str, source: str = "") -> tuple[UUID, int]:
-        problem = Problem.record(tenant_id=tenant_id, actor=actor, plan=self._plan(plan_id),
+        plan = self._plan(plan_id)
+        tree.check_plan_for_unit(self.org, plan, tenant_id)
+        problem = Problem.record(tenant_id=tenant_id, actor=actor, plan=plan,
                                  description=description, category=category, source=source)
         return problem.id, self._save(problem)
 
@@ -344,20 +508,24 @@ class Campaigns(TaolunApplication):
     def report_rectification_progress(self, problem_id: UUID, actor: UUID, *, note: str,
                                       percent: int | None = None, evidence: Any = None) -> int:
         problem = self.get_problem(problem_id)
+        self._check_evidence(actor, evidence)
         problem.report_progress(actor, note=note, percent=percent, evidence=evidence)
         return self._save(problem)
 
     def complete_rectification(self, problem_id: UUID, actor: UUID, *, summary: str, evidence: Any) -> int:
         problem = self.get_problem(problem_id)
+        self._check_evidence(actor, evidence)
         problem.complete(actor, summary=summary, evidence=evidence)
         return self._save(problem)
 
     def verify_rectification(self, problem_id: UUID, actor: UUID, note: str = "") -> int:
         problem = self.get_problem(problem_id)
+        tree.check_supervisor(self.org, actor, problem.tenant_id)
         problem.verify(actor, note)
         return self._save(problem)
 
     def reopen_problem(self, problem_id: UUID, actor: UUID, reason: str) -> int:
         problem = self.get_problem(problem_id)
+        tree.check_supervisor(self.org, actor, problem.tenant_id)
         problem.reopen(actor, reason)
         return self._save(problem)

@@ -88,11 +88,6 @@ def find_ranges(folded: str, start: int = 0, end: int | None = None) -> list[Raw
     return found
 
 
-def first_range(folded: str) -> RawRange | None:
-    ranges = find_ranges(folded)
-    return ranges[0] if ranges else None
-
-
 def _read_range(match: re.Match[str]) -> RawRange | None:
     suffix = match.group("suffix")
     body_end = match.start("suffix") if suffix else match.end()

@@ -22,9 +22,6 @@ class Source:
         self.lines: list[Line] = split_lines(self.text, self.folded)
         self.used: set[int] = set()  # indices of lines an extractor has turned into structure
 
-    def snippet(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
     def field(self, value: object, start: int, end: int, confidence: float) -> Field:
         return Field(value, (start, end), self.text[start:end], round(confidence, 2))
 
@@ -33,9 +30,6 @@ class Source:
 
     def use(self, *lines: Line) -> None:
         self.used.update(line.index for line in lines)
-
-    def lines_between(self, start: int, end: int) -> list[Line]:
-        return [ln for ln in self.lines if ln.text and start <= ln.start < end]
 
 
 def looks_like_org(name: str, max_len: int = 30) -> bool:

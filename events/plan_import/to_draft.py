@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from taolun.events.campaigns.domainmodel import Plan
+from taolun.events.campaigns import Plan
 from taolun.events.kernel import DomainError
 
 DEFAULT_TITLE = "导入的实施方案"

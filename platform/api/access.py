@@ -1,7 +1,9 @@
 """Who is asking, and what they may see and do.
 
-Zulip-style ``access_*`` helpers: an object outside the caller's grants answers exactly
-like a missing one (404). A visible object the caller's roles do not cover answers 403.
+Zulip-style ``access_*`` helpers, all of them here: an object outside the caller's grants
+answers exactly like a missing one (404). A visible object the caller's roles do not cover
+answers 403. They resolve access only; the rules of what may be done live on the write side
+(the applications and their aggregates).
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from taolun.platform.api.errors import forbidden, not_found
-from taolun.projections.models import OrgNode, UserAccount
+from taolun.projections.models import (
+    ActivityRow,
+    OrgNode,
+    PlanRow,
+    ProblemRow,
+    SuggestionRow,
+    UserAccount,
+)
 
 
 @dataclass(frozen=True)
@@ -62,31 +71,53 @@ class BearerToken(HttpBearer):
             UserAccount.objects.filter(
                 tokens__token_hash=digest, tokens__revoked_at__isnull=True,
                 tokens__expires_at__gt=timezone.now(),
-            ).values_list("id", "name", "is_operator", "grants__path", "grants__role")
+            ).values_list(*_PRINCIPAL_COLUMNS)
         )
         if not rows:
             from taolun.platform.security import note_failed_authentication
 
             note_failed_authentication(request)  # 429 once an IP fails too often
             return None
-        user_id, name, is_operator = rows[0][:3]
-        grants = tuple((path, role) for *_, path, role in rows if path is not None)
-        return Principal(user_id, name, is_operator, grants)
+        return _principal(rows)
 
 
 def principal(request: HttpRequest) -> Principal:
     return request.auth  # type: ignore[attr-defined,return-value]
 
 
+_PRINCIPAL_COLUMNS = ("id", "name", "is_operator", "grants__path", "grants__role")
+
+
+def _principal(rows: list[tuple]) -> Principal:
+    """One user with all of its grants, from a LEFT JOIN of the user and its grants."""
+    user_id, name, is_operator = rows[0][:3]
+    grants = tuple((path, role) for *_, path, role in rows if path is not None)
+    return Principal(user_id, name, is_operator, grants)
+
+
+def principal_of(user_id: UUID | None) -> Principal:
+    """Whom a command's actor acts as: ``None`` is the system (the CLI, the demo loader),
+    which reaches everything, as an operator does; an unknown user reaches nothing."""
+    if user_id is None:
+        return Principal(UUID(int=0), "system", True)
+    rows = list(UserAccount.objects.filter(pk=user_id).values_list(*_PRINCIPAL_COLUMNS))
+    return _principal(rows) if rows else Principal(user_id, "", False)
+
+
+def _visible(request: HttpRequest, row, what: str, roles: tuple[str, ...]):
+    """``row`` if the caller sees its path (404 like a missing one otherwise) and holds one
+    of ``roles`` there (403)."""
+    who = principal(request)
+    if row is None or not who.sees(row.path):
+        raise not_found(what)
+    if roles and not who.may(row.path, *roles):
+        raise forbidden()
+    return row
+
+
 def access_node(request: HttpRequest, node_id: UUID, *roles: str) -> OrgNode:
     """The node if the caller sees it (404 otherwise) and holds one of ``roles`` (403)."""
-    who = principal(request)
-    node = OrgNode.objects.filter(pk=node_id).first()
-    if node is None or not who.sees(node.path):
-        raise not_found("单位")
-    if roles and not who.may(node.path, *roles):
-        raise forbidden()
-    return node
+    return _visible(request, OrgNode.objects.filter(pk=node_id).first(), "单位", roles)
 
 
 def access_user(request: HttpRequest, user_id: UUID, *roles: str) -> UserAccount:
@@ -104,8 +135,40 @@ def access_user(request: HttpRequest, user_id: UUID, *roles: str) -> UserAccount
     return user
 
 
-def require_operator(request: HttpRequest) -> Principal:
+def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
+    """Your units' plans; a released plan to the units below it (they derive from it); a
+    unit's derived plan to its branches and offices (they work under it)."""
     who = principal(request)
-    if not who.is_operator:
-        raise forbidden("只有平台运维人员可以执行此操作")
-    return who
+    if who.sees(row.path):
+        return True
+    below = (row.released_version > 0 or row.kind == "derived")
+    return below and any(p.startswith(row.path) for p, _ in who.grants)
+
+
+def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
+    row = PlanRow.objects.filter(pk=plan_id).first()
+    if row is None or not plan_visible(request, row):
+        raise not_found("方案")
+    if roles and not principal(request).may(row.path, *roles):
+        raise forbidden()
+    return row
+
+
+def access_own_plan(request: HttpRequest, plan_id: UUID) -> PlanRow:
+    """A plan of the caller's own units: its working state is not for the units below."""
+    row = access_plan(request, plan_id)
+    if not principal(request).sees(row.path):
+        raise not_found("方案")
+    return row
+
+
+def access_activity(request: HttpRequest, activity_id: UUID, *roles: str) -> ActivityRow:
+    return _visible(request, ActivityRow.objects.filter(pk=activity_id).first(), "活动记录", roles)
+
+
+def access_suggestion(request: HttpRequest, suggestion_id: UUID, *roles: str) -> SuggestionRow:
+    return _visible(request, SuggestionRow.objects.filter(pk=suggestion_id).first(), "建议", roles)
+
+
+def access_problem(request: HttpRequest, problem_id: UUID, *roles: str) -> ProblemRow:
+    return _visible(request, ProblemRow.objects.filter(pk=problem_id).first(), "问题", roles)

@@ -54,6 +54,15 @@ MESSAGES = {
     "invalid_characters": "The text contains characters that are not allowed (NUL, control characters or lone surrogates).",
     "number_out_of_range": "The number is out of range.",
     "too_many_decimal_places": "The number has too many decimal places.",
+    "not_a_bureau": "Only an education bureau can launch a campaign.",
+    "unit_outside_subtree": "The unit is not below the plan's unit.",
+    "plan_exists": "This unit already has a plan in this campaign.",
+    "plan_not_for_unit": "This plan does not apply to the unit.",
+    "not_parent_admin": "Only an admin of the parent unit can review this plan.",
+    "parent_unit_only": "Only a unit above can do this.",
+    "not_own_entry": "Only the person who logged the entry (or an admin of its unit) can correct or retract it.",
+    "operator_only": "Only a platform operator can do this to a top-level unit.",
+    "parent_admin_only": "Archiving a unit needs an admin of its parent unit.",
 }
 
 

@@ -59,37 +59,26 @@ class Campaign:
         }), 201)
         self.id = plan["id"]
         base = f"/api/v1/plans/{self.id}"
-        self.p1 = self._new(admin.post(f"{base}/phases", {"name": "宣传发动", "start": day(-40), "end": day(-11)}), "phases")
-        self.p2 = self._new(admin.post(f"{base}/phases", {"name": "学习讨论", "start": day(-10), "end": day(20)}), "phases")
-        self.p3 = self._new(admin.post(f"{base}/phases", {"name": "整改落实", "start": day(21), "end": day(50)}), "phases")
-        self.core = self._new(admin.post(f"{base}/topics", {"group": "（一）", "title": "如何对接地方经济", "mandatory": True}), "topics")
-        self.optional = self._new(admin.post(f"{base}/topics", {"group": "（二）", "title": "如何打造学校文化"}), "topics")
-        self.task = self._new(admin.post(f"{base}/tasks", {"title": "动员部署", "phase_id": self.p1, "due": day(-20)}), "tasks")
+        self.p1 = self._new(admin.post(f"{base}/phases", {"name": "宣传发动", "start": day(-40), "end": day(-11)}))
+        self.p2 = self._new(admin.post(f"{base}/phases", {"name": "学习讨论", "start": day(-10), "end": day(20)}))
+        self.p3 = self._new(admin.post(f"{base}/phases", {"name": "整改落实", "start": day(21), "end": day(50)}))
+        self.core = self._new(admin.post(f"{base}/topics", {"group": "（一）", "title": "如何对接地方经济", "mandatory": True}))
+        self.optional = self._new(admin.post(f"{base}/topics", {"group": "（二）", "title": "如何打造学校文化"}))
+        self.task = self._new(admin.post(f"{base}/tasks", {"title": "动员部署", "phase_id": self.p1, "due": day(-20)}))
         self.study = self._new(admin.post(f"{base}/requirements", {
-            "kind": "专题学习", "metric": "count", "minimum": 2, "description": "专题学习不少于2次"}), "requirements")
+            "kind": "专题学习", "metric": "count", "minimum": 2, "description": "专题学习不少于2次"}))
         self.partyday = self._new(admin.post(f"{base}/requirements", {
-            "kind": "主题党日", "metric": "count", "minimum": 1, "description": "主题党日不少于1次"}), "requirements")
+            "kind": "主题党日", "metric": "count", "minimum": 1, "description": "主题党日不少于1次"}))
         ok(admin.request("PUT", f"{base}/leading-group", {"leading_group": {
             "leaders": [{"name": "张三", "position": "局长"}], "members": ["王五"]}}))
         if publish:
             ok(admin.post(f"{base}/publish", {"derive_deadline": day(-30)}))
 
-    def _new(self, reply: Reply, section: str) -> str:
-        plan = ok(reply, 201)
-        self.version = plan["version"]
-        return _last_added(plan, section)
-
-
-_seen: dict[str, set[str]] = {}
-
-
-def _last_added(plan: dict, section: str) -> str:
-    key = f"{plan['id']}:{section}"
-    known = _seen.setdefault(key, set())
-    fresh = [item["id"] for item in plan[section] if item["id"] not in known]
-    assert len(fresh) == 1, fresh
-    known.add(fresh[0])
-    return fresh[0]
+    def _new(self, reply: Reply) -> str:
+        """The id of the item a POST created (it answers the item, and the plan's version)."""
+        item = ok(reply, 201)
+        self.version = item["plan_version"]
+        return item["id"]
 
 
 def as_date(value: str) -> date:

@@ -12,6 +12,7 @@ from taolun.projections.campaigns import refresh_lights
 from taolun.projections.models import ProgressRow
 from taolun.projections.runner import ProjectionRunner
 from tests.integration.test_progress_projection import campaign_state, code, day
+from tests.integration.actors import operator
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
@@ -45,7 +46,7 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     school_2 = t.register_tenant(None, "school", code(), "二中", district_b)[0]
     branch_1 = t.register_tenant(None, "branch", code(), "一中支部", school_1)[0]
     branch_2 = t.register_tenant(None, "branch", code(), "二中支部", school_2)[0]
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     cid, _ = c.author_campaign(boss, city, "大讨论")
     phase, _ = c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
     c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
@@ -118,7 +119,7 @@ def test_coverage_of_units_registered_after_a_publication_to_chosen_units(runtim
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     district_a = t.register_tenant(None, "bureau", code(), "甲区", city)[0]
     district_b = t.register_tenant(None, "bureau", code(), "乙区", city)[0]
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     cid, _ = c.author_campaign(boss, city, "大讨论")
     c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
     c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
@@ -154,7 +155,7 @@ def test_the_light_refresh_waits_for_the_projection_and_the_filter_still_works(r
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     school = t.register_tenant(None, "school", code(), "一中", city)[0]
     branch = t.register_tenant(None, "branch", code(), "支部", school)[0]
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     cid, _ = c.author_campaign(boss, city, "大讨论")
     c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
     c.add_topic(cid, boss, title="题目", group="一", mandatory=True)

@@ -5,11 +5,12 @@ import uuid
 
 import pytest
 
-from taolun.events.campaigns.domainmodel import Activity
+from taolun.events.campaigns import Activity
 from taolun.events.kernel import DomainError
 from taolun.projections.models import ActivityRow, OrgNode, ParkedEvent, SuggestionRow
 from taolun.projections.org_tree import OrgTreeProjection
 from tests.integration.test_progress_projection import code, day
+from tests.integration.actors import operator
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
@@ -21,7 +22,7 @@ def campaign(runtime):
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     school, _ = t.register_tenant(None, "school", code(), "一中", city)
     branch, _ = t.register_tenant(None, "branch", code(), "一中支部", school)
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     cid, _ = c.author_campaign(boss, city, "大讨论")
     c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
     c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)

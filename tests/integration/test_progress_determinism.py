@@ -10,6 +10,7 @@ from taolun.projections.campaigns import CampaignProjection
 from taolun.projections.models import ActivityRow, PlanRow, ProblemRow, ProgressRow, SuggestionRow
 from taolun.projections.runner import ProjectionRunner
 from tests.integration.test_progress_projection import code, day
+from tests.integration.actors import operator, uploaded_evidence
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
@@ -29,7 +30,6 @@ def tables(campaign_id) -> dict:
             "problems": rows(ProblemRow), "progress": progress}
 
 
-EVIDENCE = {"sha256": "ab" * 32, "filename": "照片.jpg", "size": 10, "content_type": "image/jpeg"}
 
 
 def busy_history(runtime):
@@ -37,7 +37,7 @@ def busy_history(runtime):
     requirements added after activities, a phase revised by an amendment, a move, a rename,
     an archived branch, returned and corrected activities, a reopened problem."""
     t, c = runtime.tenancy, runtime.campaigns
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     district, _ = t.register_tenant(None, "bureau", code(), "区教育局", city)
     s1, _ = t.register_tenant(None, "school", code(), "一中", district)
@@ -77,7 +77,7 @@ def busy_history(runtime):
     p, _ = c.record_problem(boss, b1, dplan, description="问题", category="工作作风")
     c.plan_rectification(p, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                          deadline=day(-1))
-    c.complete_rectification(p, boss, summary="完成", evidence=[EVIDENCE])
+    c.complete_rectification(p, boss, summary="完成", evidence=[uploaded_evidence(boss)])
     c.verify_rectification(p, boss)
     c.reopen_problem(p, boss, "反弹")
     s, _ = c.submit_suggestion(boss, b2, splan, title="建议", content="内容")

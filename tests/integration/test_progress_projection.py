@@ -12,6 +12,7 @@ from taolun.notifications.models import OutboxMessage
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import time_zone
 from taolun.projections.models import ActivityRow, PlanRow, ProblemRow, ProgressRow, SuggestionRow
+from tests.integration.actors import operator
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
@@ -47,7 +48,7 @@ def build_city(runtime):
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     schools = [t.register_tenant(None, "school", code(), f"学校{i}", city)[0] for i in range(2)]
     branches = [t.register_tenant(None, "branch", code(), f"支部{i}", schools[i % 2])[0] for i in range(3)]
-    boss = uuid.uuid4()
+    boss = operator(runtime)
     cid, _ = c.author_campaign(boss, city, "大讨论")
     phase, _ = c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
     c.add_topic(cid, boss, title="题目", group="一", mandatory=True)

@@ -26,10 +26,9 @@ from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, time_zone
 from taolun.projections.models import ProgressRow
 from tests.integration.test_progress_projection import code
+from tests.integration.actors import operator, uploaded_evidence
 
 pytestmark = pytest.mark.usefixtures("django_ready")
-BOSS = uuid.uuid4()
-EVIDENCE = {"sha256": "ef" * 32, "filename": "照片.jpg", "size": 10, "content_type": "image/jpeg"}
 KINDS = ("专题学习", "座谈会", "党课")
 START, END, STUDY_END = -40, 20, -20  # the campaign's window and its study phase's end (days)
 
@@ -191,6 +190,7 @@ NEXT_STEPS = {"draft": ["require", "submit"], "returned": ["require", "submit"],
 
 def build(runtime, data) -> tuple[World, uuid.UUID]:
     t, c = runtime.tenancy, runtime.campaigns
+    boss = operator(runtime)
     w = World(today=figures.today(time_zone()))
     draw = data.draw
 
@@ -206,14 +206,14 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
             school = register("school", district)
             for _ in range(draw(st.integers(1, 2), "branches")):
                 register("branch", school)
-    cid = c.author_campaign(BOSS, city, "大讨论")[0]
-    study = str(c.add_phase(cid, BOSS, name="学习", start=w.day(START), end=w.day(STUDY_END))[0])
-    rest = str(c.add_phase(cid, BOSS, name="整改", start=w.day(STUDY_END + 1), end=w.day(END))[0])
-    c.add_topic(cid, BOSS, title="题目", group="一", mandatory=True)
-    reqs = {str(c.add_requirement(cid, BOSS, kind="专题学习", metric="count", minimum=2)[0]): ("专题学习", 2, None),
-            str(c.add_requirement(cid, BOSS, kind="座谈会", metric="count", minimum=1, scope="phase",
+    cid = c.author_campaign(boss, city, "大讨论")[0]
+    study = str(c.add_phase(cid, boss, name="学习", start=w.day(START), end=w.day(STUDY_END))[0])
+    rest = str(c.add_phase(cid, boss, name="整改", start=w.day(STUDY_END + 1), end=w.day(END))[0])
+    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
+    reqs = {str(c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=2)[0]): ("专题学习", 2, None),
+            str(c.add_requirement(cid, boss, kind="座谈会", metric="count", minimum=1, scope="phase",
                                   phase_id=study)[0]): ("座谈会", 1, study)}
-    c.publish(cid, BOSS, derive_deadline=w.day(START))
+    c.publish(cid, boss, derive_deadline=w.day(START))
     phases = {study: (w.day(START), w.day(STUDY_END)), rest: (w.day(STUDY_END + 1), w.day(END))}
     w.campaign = (phases, reqs)
 
@@ -229,7 +229,7 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
             return
         above = next((w.plans[a] for a in list(w.chain(unit))[1:] if a in w.plans and w.plans[a].published), None)
         parent_id, (ph, rq) = (above.id, above.released) if above else (cid, w.campaign)
-        plan = c.derive_plan(parent_id, BOSS, unit)[0]
+        plan = c.derive_plan(parent_id, boss, unit)[0]
         w.plans[unit] = Plan(plan, "draft", dict(ph), dict(rq))
 
     def plan_step():
@@ -239,22 +239,22 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
         plan = w.plans[unit]
         step = draw(st.sampled_from(NEXT_STEPS[plan.status]), "step")
         if step == "require":
-            rid = c.add_requirement(plan.id, BOSS, kind="党课", metric="count", minimum=1)[0]
+            rid = c.add_requirement(plan.id, boss, kind="党课", metric="count", minimum=1)[0]
             plan.reqs[str(rid)] = ("党课", 1, None)
         elif step == "submit":
-            c.submit(plan.id, BOSS)
+            c.submit(plan.id, boss)
             plan.status = "submitted"
         elif step == "approve":
-            c.approve(plan.id, BOSS)
+            c.approve(plan.id, boss)
             plan.status, plan.released = "approved", (dict(plan.phases), dict(plan.reqs))
         elif step == "return":
-            c.return_plan(plan.id, BOSS, ["补充"])
+            c.return_plan(plan.id, boss, ["补充"])
             plan.status = "returned"
         elif step == "reopen":
-            c.reopen(plan.id, BOSS, "修订")
+            c.reopen(plan.id, boss, "修订")
             plan.status = "draft"
         else:
-            c.publish(plan.id, BOSS, derive_deadline=w.day(0))
+            c.publish(plan.id, boss, derive_deadline=w.day(0))
             plan.published = True
 
     def log():
@@ -265,7 +265,7 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
         kind = draw(st.sampled_from(KINDS), "kind")
         people = draw(st.integers(0, 9), "participants")
         hours = draw(st.sampled_from([None, 1, "1.5", "0.25"]), "hours")
-        aid = c.log_activity(BOSS, unit, cid, kind=kind, title="活动", start=w.day(offset), end=w.day(offset),
+        aid = c.log_activity(boss, unit, cid, kind=kind, title="活动", start=w.day(offset), end=w.day(offset),
                              participants=people, hours=hours)[0]
         w.acts[aid] = [unit, kind, w.day(offset), people, Decimal(str(hours or 0)), "logged"]
 
@@ -275,14 +275,14 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
             return
         how = draw(st.sampled_from(["return", "retract", "redate"]), "how")
         if how == "return":
-            c.return_activity(aid, BOSS, "退回")
+            c.return_activity(aid, boss, "退回")
             w.acts[aid][5] = "returned"
         elif how == "retract":
-            c.retract_activity(aid, BOSS, "撤回")
+            c.retract_activity(aid, boss, "撤回")
             w.acts[aid][5] = "retracted"
         else:
             offset = draw(st.integers(START, 10), "new day")
-            c.correct_activity(aid, BOSS, "改期", start=w.day(offset), end=w.day(offset))
+            c.correct_activity(aid, boss, "改期", start=w.day(offset), end=w.day(offset))
             w.acts[aid][2], w.acts[aid][5] = w.day(offset), "logged"
 
     def problem():
@@ -291,24 +291,24 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
             unit = pick(units("branch"), "problem unit")
             if unit is None:
                 return
-            pid = c.record_problem(BOSS, unit, cid, description="问题", category="工作作风")[0]
+            pid = c.record_problem(boss, unit, cid, description="问题", category="工作作风")[0]
             w.probs[pid] = [unit, "open", None, 0]
             return
         p = w.probs[pid]
         step = draw(st.sampled_from(["rectify", "complete", "verify", "reopen"]), "problem step")
         if step == "rectify":
             deadline = w.day(draw(st.integers(-10, 10), "deadline"))
-            c.plan_rectification(pid, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+            c.plan_rectification(pid, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                                  deadline=deadline)
             p[1], p[2] = "rectifying", deadline
         elif step == "complete":
-            c.complete_rectification(pid, BOSS, summary="完成", evidence=[EVIDENCE])
+            c.complete_rectification(pid, boss, summary="完成", evidence=[uploaded_evidence(boss)])
             p[1] = "completed"
         elif step == "verify":
-            c.verify_rectification(pid, BOSS)
+            c.verify_rectification(pid, boss)
             p[1] = "verified"
         else:
-            c.reopen_problem(pid, BOSS, "反弹")
+            c.reopen_problem(pid, boss, "反弹")
             p[1], p[3] = "rectifying", p[3] + 1
 
     def tree():
@@ -338,9 +338,9 @@ def build(runtime, data) -> tuple[World, uuid.UUID]:
         end = w.day(draw(st.integers(START + 1, STUDY_END), "study end"))
         if end == w.campaign[0][study][1]:
             return
-        c.reopen(cid, BOSS, "调整")
-        c.revise_phase(cid, BOSS, study, end=end)
-        c.publish_amendment(cid, BOSS, "调整学习阶段")
+        c.reopen(cid, boss, "调整")
+        c.revise_phase(cid, boss, study, end=end)
+        c.publish_amendment(cid, boss, "调整学习阶段")
         w.campaign[0][study] = (w.day(START), end)
 
     steps = {"derive": derive, "plan": plan_step, "log": log, "activity": change_activity,

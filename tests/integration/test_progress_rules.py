@@ -12,9 +12,9 @@ from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, refresh_lights, time_zone
 from taolun.projections.models import ProgressRow
 from tests.integration.test_progress_projection import code, day
+from tests.integration.actors import operator, uploaded_evidence
 
 pytestmark = pytest.mark.usefixtures("django_ready")
-BOSS = uuid.uuid4()
 
 
 def shown(runtime, cid, node) -> dict:
@@ -42,29 +42,30 @@ class City:
     def __init__(self, runtime, *, start=-10, end=20, publish_to=None):
         t, c = runtime.tenancy, runtime.campaigns
         self.rt, self.c = runtime, c
+        self.boss = operator(runtime)
         self.city = t.register_tenant(None, "bureau", code(), "市教育局")[0]
         self.district = t.register_tenant(None, "bureau", code(), "区教育局", self.city)[0]
         self.school = t.register_tenant(None, "school", code(), "一中", self.district)[0]
         self.branch = t.register_tenant(None, "branch", code(), "一中支部", self.school)[0]
         self.school_2 = t.register_tenant(None, "school", code(), "二中", self.city)[0]
         self.branch_2 = t.register_tenant(None, "branch", code(), "二中支部", self.school_2)[0]
-        self.cid = c.author_campaign(BOSS, self.city, "大讨论")[0]
-        self.phase = c.add_phase(self.cid, BOSS, name="学习", start=day(start), end=day(end))[0]
-        c.add_topic(self.cid, BOSS, title="题目", group="一", mandatory=True)
-        self.req = c.add_requirement(self.cid, BOSS, kind="专题学习", metric="count", minimum=2)[0]
+        self.cid = c.author_campaign(self.boss, self.city, "大讨论")[0]
+        self.phase = c.add_phase(self.cid, self.boss, name="学习", start=day(start), end=day(end))[0]
+        c.add_topic(self.cid, self.boss, title="题目", group="一", mandatory=True)
+        self.req = c.add_requirement(self.cid, self.boss, kind="专题学习", metric="count", minimum=2)[0]
         units = None if publish_to is None else [getattr(self, u) for u in publish_to]
-        c.publish(self.cid, BOSS, unit_ids=units, derive_deadline=day(start))
+        c.publish(self.cid, self.boss, unit_ids=units, derive_deadline=day(start))
 
     def approved_plan(self, parent, unit, *requirements):
-        plan = self.c.derive_plan(parent, BOSS, unit)[0]
+        plan = self.c.derive_plan(parent, self.boss, unit)[0]
         for kind, minimum in requirements:
-            self.c.add_requirement(plan, BOSS, kind=kind, metric="count", minimum=minimum)
-        self.c.submit(plan, BOSS)
-        self.c.approve(plan, BOSS)
+            self.c.add_requirement(plan, self.boss, kind=kind, metric="count", minimum=minimum)
+        self.c.submit(plan, self.boss)
+        self.c.approve(plan, self.boss)
         return plan
 
     def log(self, unit, plan, when, kind="专题学习", **extra):
-        return self.c.log_activity(BOSS, unit, plan, kind=kind, title="活动", start=day(when),
+        return self.c.log_activity(self.boss, unit, plan, kind=kind, title="活动", start=day(when),
                                    end=day(when), participants=extra.pop("participants", 5), **extra)[0]
 
 
@@ -93,20 +94,20 @@ def test_a_unit_moved_under_a_plan_and_one_registered_there_are_measured_alike(r
 
 def test_a_draft_plan_binds_nobody_until_it_is_approved(runtime):
     city = City(runtime)
-    plan = city.c.derive_plan(city.cid, BOSS, city.school)[0]
-    city.c.add_requirement(plan, BOSS, kind="党课", metric="count", minimum=1)
+    plan = city.c.derive_plan(city.cid, city.boss, city.school)[0]
+    city.c.add_requirement(plan, city.boss, kind="党课", metric="count", minimum=1)
     assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 1  # the city's only
-    city.c.submit(plan, BOSS)
+    city.c.submit(plan, city.boss)
     assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 1
-    city.c.approve(plan, BOSS)
+    city.c.approve(plan, city.boss)
     assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 2
 
 
 def test_a_plan_reopened_for_revision_still_binds_by_its_approved_version(runtime):
     city = City(runtime)
     plan = city.approved_plan(city.cid, city.school, ("党课", 1))
-    city.c.reopen(plan, BOSS, "补充")
-    city.c.add_requirement(plan, BOSS, kind="座谈会", metric="count", minimum=1)
+    city.c.reopen(plan, city.boss, "补充")
+    city.c.add_requirement(plan, city.boss, kind="座谈会", metric="count", minimum=1)
     assert shown(runtime, city.cid, city.branch)["requirements"]["total"] == 2
 
 
@@ -116,9 +117,9 @@ def test_an_amendment_flags_upstream_changed_beside_the_approval(runtime):
 
     city = City(runtime)
     plan = city.approved_plan(city.cid, city.school)
-    city.c.reopen(city.cid, BOSS, "调整")
-    city.c.revise_phase(city.cid, BOSS, city.phase, end=day(15))
-    city.c.publish_amendment(city.cid, BOSS, "缩短")
+    city.c.reopen(city.cid, city.boss, "调整")
+    city.c.revise_phase(city.cid, city.boss, city.phase, end=day(15))
+    city.c.publish_amendment(city.cid, city.boss, "缩短")
     runtime.runner.catch_up()
     row = OutboxMessage.objects.get(key=f"upstream:{plan}:2")
     mark_upstream_changed(row.key, row.payload)
@@ -132,21 +133,21 @@ def test_an_amendment_flags_upstream_changed_beside_the_approval(runtime):
 
 def test_moving_a_phase_recounts_what_falls_inside_it(runtime):
     city = City(runtime)
-    city.c.reopen(city.cid, BOSS, "分阶段")
-    city.c.revise_header(city.cid, BOSS, title="大讨论")
+    city.c.reopen(city.cid, city.boss, "分阶段")
+    city.c.revise_header(city.cid, city.boss, title="大讨论")
     runtime.runner.catch_up()
     # A phase requirement: two 专题学习 during the study phase (days -10 … -5).
-    study = city.c.add_phase(city.cid, BOSS, name="集中学习", start=day(-10), end=day(-5))[0]
-    city.c.add_requirement(city.cid, BOSS, kind="座谈会", metric="count", minimum=2, scope="phase",
+    study = city.c.add_phase(city.cid, city.boss, name="集中学习", start=day(-10), end=day(-5))[0]
+    city.c.add_requirement(city.cid, city.boss, kind="座谈会", metric="count", minimum=2, scope="phase",
                            phase_id=study)
-    city.c.publish_amendment(city.cid, BOSS, "增加集中学习阶段")
+    city.c.publish_amendment(city.cid, city.boss, "增加集中学习阶段")
     city.log(city.branch_2, city.cid, -8, kind="座谈会")
     city.log(city.branch_2, city.cid, -3, kind="座谈会")
     assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 0
-    city.c.reopen(city.cid, BOSS, "延长")
-    city.c.revise_phase(city.cid, BOSS, study, end=day(-2))
+    city.c.reopen(city.cid, city.boss, "延长")
+    city.c.revise_phase(city.cid, city.boss, study, end=day(-2))
     assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 0  # a draft binds nobody
-    city.c.publish_amendment(city.cid, BOSS, "集中学习延长到第-2天")
+    city.c.publish_amendment(city.cid, city.boss, "集中学习延长到第-2天")
     assert shown(runtime, city.cid, city.branch_2)["requirements"]["met"] == 1
 
 
@@ -165,7 +166,6 @@ def test_a_future_dated_activity_is_planned_not_done(runtime):
 # ------------------------------------------------------------------ problems
 
 
-EVIDENCE = {"sha256": "cd" * 32, "filename": "照片.jpg", "size": 10, "content_type": "image/jpeg"}
 
 
 def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(runtime):
@@ -175,12 +175,12 @@ def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(run
     city = City(runtime)
     lights = {}
     for name, deadline in (("late", -1), ("soon", 3)):
-        p = city.c.record_problem(BOSS, city.branch_2, city.cid, description="问题", category="工作作风")[0]
-        city.c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+        p = city.c.record_problem(city.boss, city.branch_2, city.cid, description="问题", category="工作作风")[0]
+        city.c.plan_rectification(p, city.boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                                   deadline=day(deadline))
-        city.c.complete_rectification(p, BOSS, summary="完成", evidence=[EVIDENCE])
-        city.c.verify_rectification(p, BOSS)
-        city.c.reopen_problem(p, BOSS, "反弹")
+        city.c.complete_rectification(p, city.boss, summary="完成", evidence=[uploaded_evidence(city.boss)])
+        city.c.verify_rectification(p, city.boss)
+        city.c.reopen_problem(p, city.boss, "反弹")
         lights[name] = p
     problems = shown(runtime, city.cid, city.city)["problems"]
     assert (problems["red"], problems["yellow"], problems["blue"], problems["open"]) == (1, 1, 0, 2)
@@ -231,8 +231,8 @@ def test_a_bureau_is_lit_by_the_shares_of_its_units_not_by_one_item(runtime):
     for b in branches:
         city.log(b, city.cid, -5)
         city.log(b, city.cid, -4)
-    p = city.c.record_problem(BOSS, branches[0], city.cid, description="问题", category="工作作风")[0]
-    city.c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+    p = city.c.record_problem(city.boss, branches[0], city.cid, description="问题", category="工作作风")[0]
+    city.c.plan_rectification(p, city.boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                               deadline=day(-1))
     city.log(city.branch_2, city.cid, -3)
     city.log(city.branch_2, city.cid, -2)
@@ -241,7 +241,7 @@ def test_a_bureau_is_lit_by_the_shares_of_its_units_not_by_one_item(runtime):
     assert root["light"] == "green"  # 1 of 10 red: not more than 20%
     assert root["problems"]["red"] == 1  # the overdue item is still counted
     # A stricter campaign: red when more than 5% of the units are red.
-    city.c.set_progress_settings(city.cid, BOSS, red_share=5)
+    city.c.set_progress_settings(city.cid, city.boss, red_share=5)
     assert node(runtime, city.cid, city.city)["light"] == "red"
 
 

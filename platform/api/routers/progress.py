@@ -23,9 +23,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from taolun.events.values import MAX_INT
-from taolun.platform.api.access import principal
+from taolun.platform.api.access import access_plan, principal
 from taolun.platform.api.errors import not_found
-from taolun.platform.api.routers.campaigns import access_plan, expected_version
+from taolun.platform.api.routers.campaigns import expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.schemas import Error, Versioned
 from taolun.projections import progress as figures

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from taolun.events.campaigns.application import Campaigns
+from tests.unit.campaigns.fakes import Tree, Uploads
 
 POSTGRES = {
     "POSTGRES_DBNAME": os.environ.get("POSTGRES_DBNAME", "postgres"),
@@ -57,8 +58,19 @@ def persistence(request: pytest.FixtureRequest, tmp_path: Path,
 
 
 @pytest.fixture
-def campaigns(persistence: str) -> Iterator[Campaigns]:
-    app = Campaigns()
+def tree() -> Tree:
+    """The organisation tree the application's rules read; each test module fills it."""
+    return Tree()
+
+
+@pytest.fixture
+def uploads() -> Uploads:
+    return Uploads()
+
+
+@pytest.fixture
+def campaigns(persistence: str, tree: Tree, uploads: Uploads) -> Iterator[Campaigns]:
+    app = Campaigns(org=tree, evidence=uploads)
     try:
         yield app
     finally:
@@ -66,9 +78,9 @@ def campaigns(persistence: str) -> Iterator[Campaigns]:
 
 
 @pytest.fixture
-def memory_app() -> Iterator[Campaigns]:
+def memory_app(tree: Tree, uploads: Uploads) -> Iterator[Campaigns]:
     """In-memory application for the rule tests."""
-    app = Campaigns(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = Campaigns(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, org=tree, evidence=uploads)
     try:
         yield app
     finally:

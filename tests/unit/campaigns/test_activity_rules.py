@@ -16,7 +16,14 @@ EVIDENCE = {"sha256": "0" * 64, "filename": "照片.jpg", "size": 10, "content_t
 
 
 @pytest.fixture
-def app(memory_app: Campaigns) -> Campaigns:
+def app(memory_app: Campaigns, tree, uploads) -> Campaigns:
+    """A city, a school below it and a branch of the school; the actor acts as an operator
+    (the rules of who may are tested in test_tree_rules.py)."""
+    tree.add("bureau", unit_id=CITY)
+    tree.add("school", CITY, unit_id=SCHOOL)
+    tree.add("branch", SCHOOL, unit_id=BRANCH)
+    tree.operators.add(ACTOR)
+    uploads.upload(ACTOR, EVIDENCE["sha256"])
     return memory_app
 
 

@@ -29,6 +29,19 @@ EVIDENCE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _city(tree, uploads) -> None:
+    """The city bureau's director, the school's admin and the branch's secretary."""
+    tree.add("bureau", unit_id=CITY)
+    tree.add("school", CITY, unit_id=SCHOOL)
+    tree.add("branch", SCHOOL, unit_id=BRANCH)
+    tree.grant(DIRECTOR, CITY, "admin")
+    tree.grant(SCHOOL_ADMIN, SCHOOL, "admin")
+    tree.grant(SECRETARY, BRANCH, "secretary")
+    for user in (SECRETARY, SCHOOL_ADMIN):
+        uploads.upload(user, EVIDENCE["sha256"])
+
+
 def test_a_campaign_is_authored_derived_amended_rebased_and_carried_out(
     campaigns: Campaigns, persistence: str
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns.application import Campaigns
-from taolun.events.campaigns.domainmodel import Plan
+from taolun.events.campaigns import Plan
 from taolun.events.kernel import Conflict, DomainError, Forbidden, NotFound
 
 CITY, DISTRICT, SCHOOL, OTHER = uuid4(), uuid4(), uuid4(), uuid4()
@@ -206,6 +206,13 @@ def test_while_an_upstream_change_is_pending_dates_are_checked_against_the_new_w
     plan.revise_phase(ACTOR, parent.study, start="2019-03-06")
     plan.rebase(ACTOR)
     assert plan.phases[str(parent.study)]["parent_start"] == "2019-03-05" and plan.parent_version == 2
+
+
+@pytest.fixture(autouse=True)
+def _units(tree) -> None:
+    tree.add("bureau", unit_id=CITY)
+    tree.add("bureau", CITY, unit_id=DISTRICT)
+    tree.add("school", DISTRICT, unit_id=SCHOOL)
 
 
 def test_a_stale_expected_version_is_a_conflict_and_records_nothing(memory_app: Campaigns) -> None:
