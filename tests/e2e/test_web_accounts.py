@@ -157,3 +157,16 @@ def test_pages_carry_the_security_headers_and_no_inline_script(server, org, path
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["X-Frame-Options"] == "DENY"
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page.text) == []  # every script is a file
+
+
+def test_revoking_from_the_list_with_htmx_answers_the_list_alone(server, org):
+    _, email = person(server, org, org.branch_a, "secretary")
+    web = WebClient(server.url)
+    web.sign_in(email, PASSWORD)
+    web.submit("/tokens", "/tokens/new", {"label": "一次性"})
+    listing = web.get("/tokens")
+    token_id = re.search(r'data-token="(\w+)"[^<]*<strong>一次性', listing.text).group(1)
+    partial = web.post(f"/tokens/{token_id}/revoke", {"csrfmiddlewaretoken": listing.csrf()},
+                       headers={"HX-Request": "true"})
+    assert partial.status == 200 and partial.text.lstrip().startswith('<div id="token-list">')
+    assert "<html" not in partial.text and "已吊销" in partial.text
