@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, home, progress
+from taolun.platform.web.views import accounts, activities, home, progress
 
 app_name = "web"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("tokens", accounts.tokens, name="tokens"),
     path("tokens/new", accounts.token_create, name="token_create"),
     path("tokens/<str:token_id>/revoke", accounts.token_revoke, name="token_revoke"),
+    path("units/<uuid:unit_id>/activities/new", activities.log_activity, name="log_activity"),
     path("progress", progress.index, name="progress"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>", progress.dashboard, name="dashboard"),
 ]
