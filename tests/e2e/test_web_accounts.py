@@ -170,3 +170,19 @@ def test_revoking_from_the_list_with_htmx_answers_the_list_alone(server, org):
                        headers={"HX-Request": "true"})
     assert partial.status == 200 and partial.text.lstrip().startswith('<div id="token-list">')
     assert "<html" not in partial.text and "已吊销" in partial.text
+
+
+def test_after_sign_in_the_user_goes_back_to_the_page_asked_for_but_never_off_site(server, org):
+    _, email = person(server, org, org.branch_a, "secretary")
+    asked = WebClient(server.url).get("/tokens")
+    assert (asked.status, asked.location) == (302, "/sign-in?next=%2Ftokens")
+    web = WebClient(server.url)
+    token = web.get("/sign-in?next=/tokens").csrf()
+    back = web.post("/sign-in", {"csrfmiddlewaretoken": token, "email": email, "password": PASSWORD,
+                                 "next": "/tokens"})
+    assert back.location == "/tokens"
+    web = WebClient(server.url)
+    token = web.get("/sign-in").csrf()
+    away = web.post("/sign-in", {"csrfmiddlewaretoken": token, "email": email, "password": PASSWORD,
+                                 "next": "https://evil.example/phish"})
+    assert away.location == "/"

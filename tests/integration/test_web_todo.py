@@ -193,3 +193,17 @@ def test_no_password_hash_enters_the_event_log(story, runtime):
             seen += 1
         start = batch[-1].id
     assert any(t.endswith("User.PasswordSet") for t in topics) and seen > 50
+
+
+def test_a_user_with_grants_on_several_units_switches_between_them(story, runtime):
+    org = story.org
+    user = person(runtime, org, org.school_a, "admin")
+    assert 'id="unit-switch"' not in page(user, "/progress")[1]  # one unit: nothing to switch
+    ok(org.ops.post(f"/api/v1/users/{user.user['id']}/grants", {"node_id": org.school_b["id"], "role": "admin"}), 201)
+    _, both = page(user, "/progress")
+    switch = both.split('id="unit-switch"')[1].split("</select>")[0]
+    assert org.school_a["id"] in switch and org.school_b["id"] in switch
+    dashboards = re.compile(rf'/progress/{story.campaign.id}/([0-9a-f-]+)"')
+    assert set(dashboards.findall(both)) == {org.school_a["id"], org.school_b["id"]}
+    _, one = page(user, f"/progress?unit={org.school_b['id']}")
+    assert dashboards.findall(one) == [org.school_b["id"]]
