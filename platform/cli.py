@@ -1,5 +1,5 @@
-"""The ``taolun`` command: serve, demo, migrate, operator create, worker, project,
-scheduler, rebuild, parked."""
+"""The ``taolun`` command: serve, demo, migrate, operator create, set-password, worker,
+project, scheduler, rebuild, parked."""
 
 from __future__ import annotations
 
@@ -103,6 +103,32 @@ def cmd_operator(args) -> int:
     issued = tenancy.issue_token(None, user_id, label="operator", days=args.days)
     runtime.runner.catch_up(issued.notification_id)
     print(issued.token)
+    return 0
+
+
+def cmd_set_password(args) -> int:
+    """An operator sets a user's password (read from the terminal twice, or one line of
+    standard input); the log records that it was set, never the password or its hash."""
+    import getpass
+
+    from taolun.platform.runtime import get_runtime
+    from taolun.platform.web.passwords import set_password
+
+    migrate()
+    runtime = get_runtime()
+    user = runtime.tenancy.find_user_by_email(args.email)
+    if user is None:
+        print(f"error: no user {args.email}", file=sys.stderr)
+        return 1
+    if sys.stdin.isatty():
+        password = getpass.getpass("new password: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two entries differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    runtime.runner.catch_up(set_password(runtime, None, user.id, password))
+    print(f"password set for {args.email}", file=sys.stderr)
     return 0
 
 
@@ -274,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("email")
     create.add_argument("--name", default="")
     create.add_argument("--days", type=int, default=90)
+    sp = sub.add_parser("set-password", help="set a user's sign-in password (read from the terminal or stdin)")
+    sp.add_argument("email")
     w = sub.add_parser("worker", help="run the dramatiq worker")
     w.add_argument("--threads", type=int, default=4)
     sub.add_parser("project", help="run the projection runner and the outbox dispatcher")
@@ -297,6 +325,7 @@ COMMANDS = {
     "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
     "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
     "rebuild": cmd_rebuild, "import-plan": cmd_import_plan, "parked": cmd_parked,
+    "set-password": cmd_set_password,
 }
 
 

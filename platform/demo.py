@@ -119,9 +119,32 @@ def load_demo(out: TextIO) -> dict[str, str]:
         tokens[email] = issued.token
         last = issued.notification_id
     runtime.runner.catch_up(last)
+    passwords = set_demo_passwords(runtime, [email for email, *_ in USERS])
     out.write("演示城市已就绪 Demo city ready: 扬州市教育局 (code yz-jyj)\n")
-    out.write("演示账号与令牌 Demo users and API tokens (Authorization: Bearer <token>):\n")
+    out.write("演示账号、密码与令牌 Demo users, passwords (sign in at /sign-in) and API tokens (Authorization: Bearer <token>):\n")
     for email, name, where, role in USERS:
-        out.write(f"  {role:<10} {email:<28} {tokens[email]}\n")
+        out.write(f"  {role:<10} {email:<28} {passwords[email]:<22} {tokens[email]}\n")
     out.flush()
     return tokens
+
+
+# -- sign-in passwords -------------------------------------------------------------------
+
+
+def demo_password(email: str) -> str:
+    """A demo user's password: public on purpose (it is printed), distinct per user."""
+    return f"{email.split('@')[0]}-taolun-demo"
+
+
+def set_demo_passwords(runtime, emails: list[str]) -> dict[str, str]:
+    """Give each demo user their demo password, idempotently: a password already in place
+    is left alone (no new ``PasswordSet`` event on every start). Answers email -> password."""
+    from taolun.platform.web.passwords import set_password, verify
+
+    out, last = {}, 0
+    for email in emails:
+        password = out[email] = demo_password(email)
+        if verify(email, password) is None:
+            last = set_password(runtime, None, runtime.tenancy.find_user_by_email(email).id, password)
+    runtime.runner.catch_up(last or None)
+    return out

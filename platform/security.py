@@ -1,5 +1,6 @@
 """HTTP hardening that Django does not ship: a Content-Security-Policy on every answer, a
-JSON body that must be an object, and a per-client-IP throttle on failed authentication.
+JSON body that must be an object, and throttles on failed authentication: per client IP
+(bearer tokens and sign-ins alike) and per account (sign-ins).
 
 Django's own SecurityMiddleware and XFrameOptionsMiddleware (see settings.MIDDLEWARE) add
 X-Content-Type-Options: nosniff, Referrer-Policy, Cross-Origin-Opener-Policy and
@@ -8,6 +9,7 @@ X-Frame-Options: DENY.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -72,10 +74,14 @@ class JsonObjectBodyMiddleware:
 # -- per-client-IP throttles -----------------------------------------------------------
 
 
+def _ip_key(request: HttpRequest, bucket: str) -> str:
+    return f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}"
+
+
 def count_per_ip(request: HttpRequest, bucket: str) -> int:
     """How many times this client IP has hit ``bucket`` in the current minute (this one
     included). Kept in the shared cache, so every process counts together."""
-    return THROTTLE_CACHE.count(f"taolun:{bucket}:{request.META.get('REMOTE_ADDR', '?')}", 60)
+    return THROTTLE_CACHE.count(_ip_key(request, bucket), 60)
 
 
 def note_failed_authentication(request: HttpRequest) -> None:
@@ -85,6 +91,37 @@ def note_failed_authentication(request: HttpRequest) -> None:
     anyway, the throttle keeps the noise and the log down)."""
     if count_per_ip(request, "authfail") > settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
         raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
+
+
+def _account_key(email: str) -> str:
+    return "taolun:signinfail:" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
+
+
+def ensure_sign_in_allowed(request: HttpRequest, email: str) -> None:
+    """Before a password is checked: 429 when this client IP has failed authentication too
+    often this minute (failed sign-ins and bad bearer tokens count together), or when this
+    account has failed ``TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT`` times: it is then locked for
+    ``TAOLUN_SIGN_IN_LOCK_MINUTES``, even for the right password (a guesser spreading over
+    many IPs gets no more tries than that)."""
+    if (THROTTLE_CACHE.get(_ip_key(request, "authfail")) or 0) >= settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
+        raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
+    if (THROTTLE_CACHE.get(_account_key(email)) or 0) >= settings.TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT:
+        raise ApiError(429, "account_locked", "该账号登录失败次数过多，已暂时锁定，请稍后再试",
+                       minutes=settings.TAOLUN_SIGN_IN_LOCK_MINUTES)
+
+
+def note_failed_sign_in(request: HttpRequest, email: str) -> None:
+    """Count a failed sign-in against the account and, with failed bearer attempts, against
+    the client IP."""
+    THROTTLE_CACHE.count(_account_key(email), settings.TAOLUN_SIGN_IN_LOCK_MINUTES * 60)
+    try:
+        note_failed_authentication(request)
+    except ApiError:
+        pass  # the next attempt is refused by ensure_sign_in_allowed; this one is just wrong
+
+
+def clear_sign_in_failures(email: str) -> None:
+    THROTTLE_CACHE.set(_account_key(email), 0, 1)
 
 
 def throttle_import_previews(request: HttpRequest) -> None:

@@ -19,11 +19,14 @@ ALLOWED_HOSTS = ["*"]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "django_htmx",
     "ninja",
     "taolun.projections",
     "taolun.notifications",
     "taolun.platform.api",
+    "taolun.platform.web",
 ]
 
 MIDDLEWARE = [
@@ -32,7 +35,13 @@ MIDDLEWARE = [
     "taolun.platform.security.SecurityHeadersMiddleware",  # Content-Security-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
+    # Pages: a session cookie (Secure on HTTPS), the language chosen, CSRF on every form.
+    "taolun.platform.web.session.SecureCookiesOnHttpsMiddleware",  # outside: sees every cookie
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "taolun.platform.security.JsonObjectBodyMiddleware",
     "taolun.platform.api.middleware.IdempotencyMiddleware",
     # Last, so that a database outage in a view is its 503 before anything else maps it.
@@ -106,6 +115,25 @@ TEMPLATES = [
         "OPTIONS": {"environment": "taolun.platform.pages.jinja_environment"},
     },
 ]
+
+# Pages sign in with e-mail and password (argon2); the API keeps its bearer tokens.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 3600
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+CSRF_FAILURE_VIEW = "taolun.platform.web.views.errors.csrf_failure"
+# Failed sign-ins per account (in TAOLUN_SIGN_IN_LOCK_MINUTES) before it is locked for that
+# long; per client IP they count with failed bearer attempts (TAOLUN_AUTH_FAILURES_PER_MINUTE).
+TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
+TAOLUN_SIGN_IN_LOCK_MINUTES = int(os.environ.get("TAOLUN_SIGN_IN_LOCK_MINUTES", "15"))
 
 USE_TZ = True
 TIME_ZONE = CONFIG.time_zone

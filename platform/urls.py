@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from taolun.platform import health, pages
 from taolun.platform.api.main import build_api
@@ -7,8 +7,9 @@ api = build_api()
 handler500 = "taolun.platform.outage.server_error"
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", include("taolun.platform.web.urls")),
     path("import", pages.import_page, name="import"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz),
     path("readyz", health.readyz),
     path("api/v1/", api.urls),

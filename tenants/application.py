@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from uuid import UUID, uuid4
@@ -339,6 +340,19 @@ class Tenancy(TaolunApplication):
         if not self.may_manage_tokens(actor, user_id):
             raise Forbidden("forbidden", "您没有执行此操作的权限")
         user.revoke_token(actor, token_id)
+        return self.save_all(user)
+
+    @retry_on_conflict()
+    def set_password(self, actor: UUID | None, user_id: UUID, store: Callable[[], None]) -> int:
+        """Record that ``user_id``'s password was set: by the user, or by an operator (the
+        CLI). ``store`` keeps the new hash in the credentials table; it runs after the rule
+        and before the event, so a refused actor changes nothing and the log never holds the
+        hash (only who and when)."""
+        user = self.get_user(user_id)
+        if actor != user_id and not self._is_operator(actor):
+            raise Forbidden("forbidden", "只有本人或平台运维人员可以设置密码")
+        store()
+        user.password_set(tenant_id=user.home_id, actor=actor)
         return self.save_all(user)
 
     @staticmethod

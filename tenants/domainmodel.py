@@ -218,6 +218,11 @@ class User(TaolunAggregate):
     def _token_revoked(self, tenant_id: UUID | None, actor: UUID | None, token_id: str) -> None:
         self.tokens[token_id]["revoked"] = True
 
+    @event("PasswordSet")
+    def password_set(self, tenant_id: UUID | None, actor: UUID | None) -> None:
+        """Who set the password and when (the event's timestamp); never the password or its
+        hash: credentials are mutable and kept outside the log (platform.web.models)."""
+
 
 class EmailIndex(TaolunAggregate):
     """Index aggregate: an e-mail address belongs to one user."""

@@ -181,9 +181,9 @@ class Server:
         self.log = Path(self.env["TAOLUN_DATA_DIR"]) / "server.log"
         self.process: subprocess.Popen | None = None
 
-    def taolun(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def taolun(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "taolun.platform.cli", *args], env=self.env,
+            [sys.executable, "-m", "taolun.platform.cli", *args], env=self.env, input=input,
             capture_output=True, text=True, timeout=120, check=check,
         )
 

@@ -42,9 +42,19 @@ def test_the_demo_city_loads_idempotently_and_serves_every_role():
         subprocess.run([sys.executable, "-c", loader], env=demo.env, capture_output=True, text=True, timeout=120, check=True)
         for _ in range(2)
     ]
-    tokens = dict(line.split()[1:3] for line in runs[1].stdout.splitlines() if "@demo.taolun" in line)
+    users = [line.split() for line in runs[1].stdout.splitlines() if "@demo.taolun" in line]
+    tokens = {columns[1]: columns[3] for columns in users}  # role, e-mail, password, token
+    passwords = {columns[1]: columns[2] for columns in users}
+    assert [line.split()[2] for line in runs[0].stdout.splitlines() if "@demo.taolun" in line] == [
+        passwords[columns[1]] for columns in users]  # the same passwords on every load
     demo.start()
     try:
+        from tests.e2e.web_client import WebClient
+
+        for email in ("secretary@demo.taolun", "city.admin@demo.taolun"):  # the printed password signs in
+            web = WebClient(demo.url)
+            assert web.sign_in(email, passwords[email]).status == 302
+            assert "我的待办" in web.get("/").text
         admin = Client(demo.url, tokens["city.admin@demo.taolun"])
         reply = admin.get("/api/v1/tenants")
         assert reply.status == 200, reply.body

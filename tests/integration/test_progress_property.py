@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taolun.events.kernel import DomainError
-from taolun.platform.api.routers.progress import FIELDS, node_figures
+from taolun.projections.progress_read import FIELDS, node_figures
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, time_zone
 from taolun.projections.models import ProgressRow

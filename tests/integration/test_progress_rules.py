@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from taolun.platform.api.routers.progress import FIELDS, node_figures, row_out
+from taolun.projections.progress_read import FIELDS, node_figures, row_out
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, refresh_lights, time_zone
 from taolun.projections.models import ProgressRow

@@ -1,0 +1,11 @@
+"""Names of codes shown on pages (msgids in Chinese, translated by ``_()`` when shown)."""
+
+from taolun.tenants.domainmodel import KIND_LABELS
+
+ROLES = {"admin": "管理员", "secretary": "书记/负责人", "inspector": "督查员", "auditor": "审计员",
+         "viewer": "查看者"}
+LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+PLAN_STATUSES = {"not_derived": "未制定", "draft": "草稿", "submitted": "待审核", "returned": "已退回",
+                 "approved": "已批准", "": "—"}
+
+GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES}
