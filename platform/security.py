@@ -83,11 +83,11 @@ def note_failed_authentication(request: HttpRequest) -> None:
     requests never count and are never refused: a valid token always works (users behind
     the same NAT as a guesser are not locked out; guessing a 256-bit token is hopeless
     anyway, the throttle keeps the noise and the log down)."""
-    if count_per_ip(request, "authfail") > settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
+    if count_per_ip(request, "authfail") > settings.CONFIG.auth_failures_per_minute:
         raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
 
 
 def throttle_import_previews(request: HttpRequest) -> None:
     """Parsing a document is the most expensive thing an anonymous visitor can ask for."""
-    if count_per_ip(request, "importpreview") > settings.TAOLUN_IMPORT_PREVIEWS_PER_MINUTE:
+    if count_per_ip(request, "importpreview") > settings.CONFIG.import_previews_per_minute:
         raise ApiError(429, "throttled", "请求过于频繁，请稍后再试")

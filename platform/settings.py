@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 
 from taolun.infra.config import DB_CONNECT_TIMEOUT_SECONDS, DB_POOL_WAIT_SECONDS, load_config
 
@@ -125,10 +124,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported documents
 
-# Failed bearer attempts per client IP per minute before they answer 429.
-TAOLUN_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("TAOLUN_AUTH_FAILURES_PER_MINUTE", "30"))
-# Document parses (previews and imports) per client IP per minute.
-TAOLUN_IMPORT_PREVIEWS_PER_MINUTE = int(os.environ.get("TAOLUN_IMPORT_PREVIEWS_PER_MINUTE", "30"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -19,7 +17,9 @@ class Utf8JSONRenderer(JSONRenderer):
 def build_api() -> NinjaAPI:
     from taolun.platform.api.routers import ROUTERS
 
-    rate = os.environ.get("TAOLUN_THROTTLE_RATE", "6000/min")
+    from django.conf import settings
+
+    rate = settings.CONFIG.throttle_rate
     api = NinjaAPI(
         title="Taolun 讨论 API",
         version="1.0.0",
