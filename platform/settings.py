@@ -122,7 +122,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Bodies above this answer 413 before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported documents
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from taolun.events.uploads import MAX_MULTIPART_BODY_BYTES
 from taolun.platform.api.errors import error_response
 from taolun.platform.api.idempotency import Accepted, accepted_response, keep_answer, open_keyed_request
 
@@ -20,7 +21,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 def body_limit(request: HttpRequest) -> int:
     if request.content_type == "multipart/form-data":
-        return settings.TAOLUN_MAX_UPLOAD_BYTES
+        return MAX_MULTIPART_BODY_BYTES  # each kind of upload checks its own limit
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
