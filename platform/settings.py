@@ -30,6 +30,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # X-Frame-Options: DENY
     "taolun.platform.security.SecurityHeadersMiddleware",  # Content-Security-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "taolun.platform.language.LanguageMiddleware",  # ?lang= or Accept-Language
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "taolun.platform.security.JsonObjectBodyMiddleware",
@@ -111,6 +112,8 @@ TIME_ZONE = CONFIG.time_zone
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True
+# Shipped in the package (and the wheel): .po sources with their compiled .mo beside them.
+LOCALE_PATHS = [str(__import__("pathlib").Path(__file__).resolve().parent / "locale")]
 
 STATIC_URL = "/static/"
 # Serve the API docs' own assets (swagger-ui ships inside django-ninja): no CDN, no

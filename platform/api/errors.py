@@ -16,7 +16,7 @@ class ApiError(Exception):
 def error_response(
     status: int, code: str, message: str, details: Any = None, request=None
 ) -> JsonResponse:
-    from taolun.platform.api.english import localise
+    from taolun.platform.language import localise
 
     body = {"code": code, "message": localise(request, code, message), "details": details or {}}
     try:
