@@ -63,7 +63,9 @@ def install_handlers(api) -> None:
             }
             for e in exc.errors
         ]
-        return error_response(422, "invalid_input", "请求参数有误", {"errors": errors}, request)
+        # details.field names the first field, as every other 422 does; errors lists them all.
+        first = errors[0]["field"] if errors else ""
+        return error_response(422, "invalid_input", "请求参数有误", {"field": first, "errors": errors}, request)
 
     @api.exception_handler(MultiPartParserError)
     def _multipart(request, exc: MultiPartParserError):

@@ -7,7 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from taolun.events.uploads import MAX_MULTIPART_BODY_BYTES
 from taolun.platform.api.errors import error_response
@@ -78,6 +78,8 @@ class ApiErrorsMiddleware:
             # The write is in the log: reading it back failed, the write did not.
             log.exception("read-back failed after commit on %s %s", request.method, request.path)
             return accepted_response(request, committed, getattr(request, "taolun_created_id", None))
+        if request.path.startswith(API_PREFIX) and isinstance(exception, Http404):
+            return error_response(404, "not_found", "接口不存在", request=request)
         if request.path.startswith(API_PREFIX):
             log.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(500, "internal_error", "服务器内部错误", request=request)

@@ -27,7 +27,8 @@ from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.routers.campaigns import access_plan, expected_version
 from taolun.platform.api.commands import actor, run_command
-from taolun.platform.api.schemas import Error, Versioned
+from taolun.platform.api.outputs import NodeProgressOut, ProgressSettingsOut, UnitsPageOut
+from taolun.platform.api.schemas import Error, KindName, Versioned
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import FRAME_FIELDS, campaign_frame, frame_of, node_light, time_zone
 from taolun.projections.models import PlanRow, ProgressRow
@@ -137,7 +138,7 @@ def _below(counts: dict[str, dict[str, int]], row: dict) -> dict[str, int]:
     return units if any(units[k] for k in figures.LIGHTS) else {}
 
 
-@router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: dict, **ERRORS})
+@router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: NodeProgressOut, **ERRORS}, summary="单位进度（含各下级单位的数字与灯色）", operation_id="read_node_progress")
 def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     """A node's figures (its whole subtree) with each child's figures, and the share of
     children that are green. A node with measured units below (branches, offices) is lit by
@@ -170,11 +171,11 @@ def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
     return out
 
 
-@router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: dict, **ERRORS})
+@router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: UnitsPageOut, **ERRORS}, summary="筛选、排序下级单位的进度", operation_id="list_progress_units")
 def list_units(
     request: HttpRequest, campaign_id: UUID, node_id: UUID,
-    kind: Literal["bureau", "school", "branch", "office"] | None = None,
-    light: Literal["green", "yellow", "red"] | None = None,
+    kind: KindName | None = None,
+    light: Literal[figures.LIGHTS] | None = None,
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
     silent: bool | None = Query(None, description="measured units silent as last assessed"),
@@ -223,7 +224,7 @@ def list_units(
     return _json({"count": count, "items": items})
 
 
-@router.put("/campaigns/{campaign_id}/progress-settings", response={200: dict, **ERRORS})
+@router.put("/campaigns/{campaign_id}/progress-settings", response={200: ProgressSettingsOut, **ERRORS}, summary="设置活动的灯色阈值", operation_id="set_progress_settings")
 def set_settings(request: HttpRequest, campaign_id: UUID, payload: SettingsIn):
     """A campaign's light thresholds, set by an admin of the campaign's unit."""
     row = access_plan(request, campaign_id, "admin")
