@@ -22,9 +22,9 @@ from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from taolun.events.values import MAX_INT
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
+from taolun.platform.api.listing import BoundedPagination
 from taolun.platform.api.routers.campaigns import access_plan, expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.outputs import NodeProgressOut, ProgressSettingsOut, UnitsPageOut
@@ -173,14 +173,13 @@ def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
 
 @router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: UnitsPageOut, **ERRORS}, summary="筛选、排序下级单位的进度", operation_id="list_progress_units")
 def list_units(
-    request: HttpRequest, campaign_id: UUID, node_id: UUID,
+    request: HttpRequest, campaign_id: UUID, node_id: UUID, pagination: Query[BoundedPagination.Input],
     kind: KindName | None = None,
     light: Literal[figures.LIGHTS] | None = None,
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
     silent: bool | None = Query(None, description="measured units silent as last assessed"),
     sort: Literal["name", "score", "-score", "path"] = "path",
-    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Units below a node, filtered and sorted (e.g. schools without an approved plan:
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).
@@ -209,6 +208,7 @@ def list_units(
         rows = rows.filter(expected=True).exclude(plan_status="approved")
     order = {"score": ["score", "path"], "-score": ["-score", "path"], "name": ["name", "path"],
              "path": ["path"]}[sort]
+    limit, offset = pagination.limit, pagination.offset
     page = list(rows.order_by(*order).values(*FIELDS)[offset:offset + limit])
     # A short page tells the count without a second pass over the subtree.
     count = offset + len(page) if (page or offset == 0) and len(page) < limit else rows.count()
