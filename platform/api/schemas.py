@@ -47,6 +47,12 @@ class Error(Schema):
     details: dict = {}
 
 
+# What any operation may answer besides its success (the body is always Error); uploads
+# may also answer 415.
+ERRORS = {status: Error for status in (400, 401, 403, 404, 409, 413, 422, 429)}
+UPLOAD_ERRORS = {**ERRORS, 415: Error}
+
+
 class TenantIn(Schema):
     kind: KindName
     code: str = Field(min_length=1, max_length=64)

@@ -73,7 +73,7 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     # Light thresholds: whole numbers within range, set by the campaign's admin only.
     settings = f"/api/v1/campaigns/{campaign.id}/progress-settings"
     bad = city.request("PUT", settings, {"red_share": 101})
-    refused(bad, 422, "invalid_number")
+    refused(bad, 422, "invalid_input")
     assert bad.body["details"]["field"] == "red_share"
     assert school.request("PUT", settings, {"red_share": 10}).status == 403
     assert head(ops) == marked

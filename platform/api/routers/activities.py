@@ -19,9 +19,10 @@ from taolun.platform.api.routers.campaigns import access_plan
 from taolun.platform.api.schemas import (
     ActivityCorrectIn,
     ActivityIn,
+    ERRORS,
+    UPLOAD_ERRORS,
     ActivityKind,
     CompleteIn,
-    Error,
     ProblemIn,
     ReasonIn,
     RectificationIn,
@@ -43,7 +44,6 @@ from taolun.projections.models import (
 router = Router(tags=["activities 活动记录"])
 EVIDENCE, ACTIVITIES = ["evidence 佐证材料"], ["activities 活动记录"]
 SUGGESTIONS, PROBLEMS = ["suggestions 献一策"], ["problems 问题与整改"]
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
 LOGGERS = ("admin", "secretary")
 
 
@@ -89,7 +89,7 @@ def _above(request: HttpRequest, path: str, *roles: str) -> None:
 # ------------------------------------------------------------------ evidence
 
 
-@router.post("/evidence", response={201: EvidenceOut, **ERRORS}, summary="上传佐证材料", tags=EVIDENCE)
+@router.post("/evidence", response={201: EvidenceOut, **UPLOAD_ERRORS}, summary="上传佐证材料", tags=EVIDENCE)
 def upload_evidence(request: HttpRequest, tenant_id: Form[UUID], file: File[UploadedFile]):
     """Upload one evidence file for a unit (multipart: ``tenant_id`` and ``file``): ≤ 20 MB,
     JPEG/PNG/PDF/DOCX/XLSX by content (413 ``evidence_too_large``, 415

@@ -26,8 +26,8 @@ from taolun.platform.api.schemas import (
     AssignIn,
     CampaignIn,
     CommentIn,
+    ERRORS,
     DeriveIn,
-    Error,
     HeaderIn,
     LeadingGroupIn,
     PhaseIn,
@@ -46,7 +46,6 @@ from taolun.projections.campaigns import _jsonable
 from taolun.projections.models import OrgNode, PlanRow
 
 router = Router(tags=["campaigns 活动方案"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
 # ------------------------------------------------------------------ helpers

@@ -12,12 +12,11 @@ from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import Accepted
 from taolun.platform.api.outputs import ExtractedOut
-from taolun.platform.api.schemas import Error
+from taolun.platform.api.schemas import UPLOAD_ERRORS as ERRORS
 from taolun.platform.plan_imports import extract, import_plan
 from taolun.platform.security import throttle_import_previews
 
 router = Router(tags=["imports 导入"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
 
 
 class ImportOut(Schema):

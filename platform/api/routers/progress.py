@@ -20,15 +20,16 @@ import json
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router
 
+from taolun.events.campaigns.rules import PROGRESS_SETTINGS
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.listing import BoundedPagination
 from taolun.platform.api.routers.campaigns import access_plan, expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.outputs import NodeProgressOut, ProgressSettingsOut, UnitsPageOut
-from taolun.platform.api.schemas import Error, KindName, Versioned
+from taolun.platform.api.schemas import ERRORS, KindName, Versioned
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import FRAME_FIELDS, campaign_frame, frame_of, node_light, time_zone
 from taolun.projections.models import PlanRow, ProgressRow
@@ -36,14 +37,19 @@ from taolun.projections.models import PlanRow, ProgressRow
 router = Router(tags=["progress 进度"])
 
 
+def _threshold(name: str):
+    low, high = PROGRESS_SETTINGS[name]  # the domain's ranges, shown in the OpenAPI
+    return Field(default=None, ge=low, le=high)
+
+
 class SettingsIn(Versioned):
     """Light thresholds of a campaign (omitted ones keep their value; defaults in docs/progress.md)."""
 
-    silent_days: int | None = None
-    pace_tolerance: int | None = None
-    red_share: int | None = None
-    yellow_share: int | None = None
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+    silent_days: int | None = _threshold("silent_days")
+    pace_tolerance: int | None = _threshold("pace_tolerance")
+    red_share: int | None = _threshold("red_share")
+    yellow_share: int | None = _threshold("yellow_share")
+
 
 FIELDS = ("node_id", "parent_id", "kind", "name", "depth", "plan_id", "plan_status", "upstream_changed", "expected",
           "obliged", "own", "total", "path", "light", "silent")

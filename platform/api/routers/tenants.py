@@ -12,8 +12,8 @@ from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import forbidden
 from taolun.platform.api.schemas import (
+    ERRORS,
     ArchiveIn,
-    Error,
     KindName,
     MoveIn,
     NodeOut,
@@ -25,7 +25,6 @@ from taolun.platform.runtime import get_runtime
 from taolun.projections.models import OrgNode
 
 router = Router(tags=["tenants 单位"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
 @router.post("/tenants", response={201: NodeOut, **ERRORS}, summary="登记单位（顶层教育局由平台运维人员登记）")

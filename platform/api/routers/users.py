@@ -16,7 +16,7 @@ from taolun.platform.api.errors import ApiError, error_response, forbidden, not_
 from taolun.platform.api.idempotency import keep_instead
 from taolun.platform.api.listing import Rows
 from taolun.platform.api.schemas import (
-    Error,
+    ERRORS,
     GrantIn,
     InboxOut,
     IssuedTokenOut,
@@ -28,7 +28,6 @@ from taolun.platform.api.schemas import (
 from taolun.projections.models import ApiToken, Grant, UserAccount
 
 router = Router(tags=["users 用户与权限"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
 def user_out(request: HttpRequest, user: UserAccount) -> dict:
