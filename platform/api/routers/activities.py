@@ -6,8 +6,8 @@ from uuid import UUID
 
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Status
-from ninja.pagination import paginate
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from taolun.infra.blobs import blob_store, is_sha256, safe_filename
 from taolun.platform.api.access import access_node, principal
