@@ -84,10 +84,41 @@ class PublicationOut(Out):
     derive_deadline: Day
 
 
+class ChangedItemOut(Out):
+    id: UUID
+    fields: list[str]
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+
+class SectionDiffOut(Out):
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ChangedItemOut]
+
+
+class DiffOut(Out):
+    """What changed between two released versions, per section (events/campaigns/diff.py)."""
+
+    topics: SectionDiffOut
+    phases: SectionDiffOut
+    tasks: SectionDiffOut
+    requirements: SectionDiffOut
+
+
+class ConflictOut(Out):
+    """What blocks taking an upstream change (codes listed in events/campaigns/diff.py)."""
+
+    code: str
+    section: str
+    id: UUID
+    message: str
+
+
 class PendingUpstreamOut(Out):
     parent_version: int
-    diff: dict[str, Any]
-    conflicts: list[dict[str, Any]]
+    diff: DiffOut
+    conflicts: list[ConflictOut]
 
 
 class VersionOut(Out):
@@ -143,8 +174,8 @@ class UpstreamOut(Out):
     pending: bool
     parent_version: int | None
     based_on: int | None = None
-    diff: dict[str, Any] | None
-    conflicts: list[dict[str, Any]]
+    diff: DiffOut | None
+    conflicts: list[ConflictOut]
 
 
 class ChildPlanOut(PlanRowOut):

@@ -119,6 +119,13 @@ def test_the_answers_of_a_whole_campaign_match_their_documented_shapes(server, o
     campaign = Campaign(city, org.city)
     base = f"/api/v1/plans/{campaign.id}"
     plan = ok(city.post(f"{base}/derive", {"tenant_id": org.school_a["id"]}), 201)  # for the school
+    # An amendment that conflicts with the school's narrowed phase: a pending upstream change.
+    ok(city.patch(f"/api/v1/plans/{plan['id']}/phases/{campaign.p2}", {"end": day(15)}))
+    ok(city.post(f"{base}/reopen", {"reason": "调整"}))
+    ok(city.patch(f"{base}/phases/{campaign.p2}", {"end": day(10)}))
+    ok(city.post(f"{base}/amend", {"summary": "缩短"}))
+    pending = ok(city.get(f"/api/v1/plans/{plan['id']}/upstream"))
+    assert pending["pending"] and pending["conflicts"] and pending["diff"]["phases"]["changed"]
     evidence = ok(upload(secretary, org.branch_a["id"], PDF), 201)
     activity = ok(secretary.post("/api/v1/activities", {
         "tenant_id": org.branch_a["id"], "plan_id": plan["id"], "kind": "专题学习", "title": "学习",
@@ -136,7 +143,7 @@ def test_the_answers_of_a_whole_campaign_match_their_documented_shapes(server, o
                  f"/api/v1/tenants/{org.city['id']}/users", f"/api/v1/tenants/{org.city['id']}/subtree",
                  f"/api/v1/campaigns/{campaign.id}/progress/{org.city['id']}",
                  f"/api/v1/campaigns/{campaign.id}/progress/{org.city['id']}/units",
-                 f"{base}/children", f"{base}/diff?old=1&new=1", f"/api/v1/plans/{plan['id']}/upstream",
+                 f"{base}/children", f"{base}/diff?old=1&new=2", f"/api/v1/plans/{plan['id']}",
                  "/api/v1/me", "/api/v1/me/inbox", f"/api/v1/tenants/{org.city['id']}?depth=3"):
         ok(city.get(path))
     ok(city.request("PUT", f"/api/v1/campaigns/{campaign.id}/progress-settings", {"silent_days": 20}))

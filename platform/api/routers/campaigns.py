@@ -20,7 +20,7 @@ from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, forbidden, not_found
 from taolun.platform.api.listing import Rows, subtree_rows
-from taolun.platform.api.outputs import ChildrenOut, PlanOut, PlanRowOut, UpstreamOut
+from taolun.platform.api.outputs import ChildrenOut, DiffOut, PlanOut, PlanRowOut, UpstreamOut
 from taolun.platform.api.schemas import (
     AmendIn,
     AssignIn,
@@ -471,7 +471,7 @@ def children(request: HttpRequest, plan_id: UUID):
             "not_taken": [i["tenant_name"] for i in items if not i["taken_latest"]], "items": items}
 
 
-@router.get("/plans/{plan_id}/diff", response={200: dict[str, Any], **ERRORS}, summary="两个发布版本之间的差异")
+@router.get("/plans/{plan_id}/diff", response={200: DiffOut, **ERRORS}, summary="两个发布版本之间的差异")
 def version_diff(request: HttpRequest, plan_id: UUID, old: int = Query(..., ge=0, le=MAX_INT),
                  new: int = Query(..., ge=0, le=MAX_INT)):
     """The structured diff between two released versions."""
