@@ -1,5 +1,9 @@
 """Listing read-model rows of a subtree: the filters a caller gave, then one page
-(``@paginate`` with ``BoundedPagination``: ``?limit=&offset=``, answer ``{items, count}``)."""
+(``@paginate`` with ``BoundedPagination``: ``?limit=&offset=``, answer ``{items, count}``).
+
+A router module using ``@paginate`` must not use ``from __future__ import annotations``:
+ninja reads the wrapped view's annotations as strings it cannot resolve, and the OpenAPI
+document then answers 500 (tests/e2e/test_openapi.py reads it)."""
 
 from collections.abc import Callable
 from typing import Any
