@@ -175,7 +175,7 @@ class Accepted(Exception):
 def accepted_response(request: HttpRequest, notification_id: int, created: UUID | None) -> JsonResponse:
     """202: the write is in the log; where to watch the read side catch up. A retry with
     the same key never runs the command again."""
-    from taolun.platform.api.english import localise
+    from taolun.platform.language import localise
 
     status_url = f"/api/v1/writes/{notification_id}"
     response = JsonResponse(
