@@ -87,7 +87,8 @@ def test_a_second_load_adds_nothing_but_fresh_tokens(demo):
 def test_the_city_roots_children_show_green_yellow_and_red(demo):
     city = demo.progress()
     assert lights(city["children"]) == {"green", "yellow", "red"}
-    assert city["today"] == demo.today.isoformat()
+    # the day it was loaded (on the real clock, midnight in Shanghai may have passed since)
+    assert 0 <= (date.fromisoformat(city["today"]) - demo.today).days <= 1
     by_name = {c["name"]: c for c in city["children"]}
     # two of the vocational centre's four units have been silent since the campaign began
     assert by_name["扬州市职业教育中心"]["light"] == "red"
