@@ -4,7 +4,8 @@ demo city on another day (a leap day, a year end). "Today" has two clocks, both 
 the campaigns' (how far ahead an activity may be entered) and the progress read model's
 (what is done, overdue, silent). ``load-demo`` loads the demo city the way ``taolun demo``
 does, without serving, and prints a last line ``COUNTS {json}``: the events in the store by
-topic and the rows of every read-model table.
+topic and the rows of every read-model table; with ``TAOLUN_TEST_CRASH_AFTER=N`` the load
+dies at the campaigns' (N+1)th write, as a killed process would, having stored the first N.
 """
 
 from __future__ import annotations
@@ -43,6 +44,19 @@ def counts(runtime) -> dict:
     return {"events": dict(topics), "rows": rows}
 
 
+def crash_after(app, writes: int) -> None:
+    """Let ``app`` store ``writes`` times more, then fail every write."""
+    save_all, done = app.save_all, []
+
+    def interrupted(*aggregates, **kwargs):
+        if len(done) >= writes:
+            raise SystemExit(f"interrupted by the test after {writes} writes")
+        done.append(1)
+        return save_all(*aggregates, **kwargs)
+
+    app.save_all = interrupted
+
+
 def load_demo(today: date | None) -> int:
     from taolun.platform.cli import migrate, setup_django
 
@@ -51,6 +65,8 @@ def load_demo(today: date | None) -> int:
     from taolun.platform.demo import load_demo
     from taolun.platform.runtime import get_runtime
 
+    if os.environ.get("TAOLUN_TEST_CRASH_AFTER"):
+        crash_after(get_runtime().campaigns, int(os.environ["TAOLUN_TEST_CRASH_AFTER"]))
     load_demo(sys.stdout, today=today)
     print("COUNTS " + json.dumps(counts(get_runtime()), sort_keys=True))
     return 0

@@ -175,3 +175,25 @@ def test_every_role_sees_only_its_part_of_the_city(demo):
     assert secretary.get(f"/api/v1/tenants/{demo.ids[()]}").status == 404
     page = Client(demo.server.url).get("/")
     assert page.status == 200 and "扬州市教育局" not in page.body  # nothing for anonymous eyes
+
+
+PINNED = "2027-03-15"
+
+
+@pytest.fixture(scope="module")
+def clean_load() -> dict:
+    """The counts of one uninterrupted load on a pinned day."""
+    server = DemoServer("demo-clean", {"TAOLUN_TEST_TODAY": PINNED, "PYTHONPATH": str(ROOT)})
+    return DemoCity.counts(server.taolun("load-demo").stdout)
+
+
+# The demo makes about 155 writes: 12 falls among the first reviews, 40 among the rebases
+# after the amendment, 145 among the rectifications.
+@pytest.mark.parametrize("writes", [12, 40, 145])
+def test_a_load_killed_midway_is_completed_by_the_next_with_nothing_twice(clean_load, writes):
+    env = {"TAOLUN_TEST_TODAY": PINNED, "PYTHONPATH": str(ROOT), "TAOLUN_TEST_CRASH_AFTER": str(writes)}
+    server = DemoServer(f"demo-killed-{writes}", env)
+    killed = server.taolun("load-demo", check=False)
+    assert killed.returncode != 0 and "interrupted by the test" in killed.stderr
+    del server.env["TAOLUN_TEST_CRASH_AFTER"]
+    assert DemoCity.counts(server.taolun("load-demo").stdout) == clean_load
