@@ -81,7 +81,7 @@ def cmd_demo(args) -> int:
     from taolun.platform.demo import load_demo
 
     migrate()
-    load_demo(out=sys.stdout)
+    load_demo(out=sys.stdout, base_url=f"http://{args.host}:{args.port}")
     return cmd_serve(args)
 
 
