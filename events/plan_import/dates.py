@@ -3,26 +3,31 @@
 Everything here works on folded text (dashes are '-', tildes '~'). A range is parsed first into
 raw points; the year is resolved afterwards from context, because most phase headings omit it.
 Conventions: 上旬/初 = 1–10, 中旬 = 11–20, 下旬 = 21–end, 底/末 = 21–end, a bare month is the
-whole month; an end point earlier in the year than its start belongs to the next year.
+whole month; an end point earlier in the year than its start belongs to the next year. Every
+resolved range says how it was read (``Resolved.why``), so a reviewer can check it.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .numerals import to_int, year_to_int
+from .reasoning import Why, leap_day, month_reading, part_reading
 
 _Y = r"(?:(?:19|20)\d{2}|二[〇零][一二三四五六七八九〇零]{2})"
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _D = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _PART = r"(?:上中旬|中下旬|上旬|中旬|下旬|初|中|底|末)"
+# “从4月6日开始，到4月20日结束”, “自10月9日起至10月20日止”, “3月—4月”, “11月至次年2月”.
+_SEP = r"\s*(?:(?:开始|起)?\s*,?\s*(?:至|到)|-{1,2}|~)\s*(?:次年|翌年|来年|第二年)?\s*"
 
 # One point in time. Named groups are used when re-reading a point found inside a range.
 _POINT = (
-    rf"(?:(?P<y>{_Y})\s*年\s*)?(?P<m>{_M})\s*月份?\s*(?:(?P<d>{_D})\s*[日号]|(?P<p>{_PART}))?"
+    rf"(?:(?P<y>{_Y})\s*年\s*)?(?P<m>{_M})(?:\s*月份?\s*(?:(?P<d>{_D})\s*[日号]|(?P<p>{_PART}))?"
+    rf"|(?={_SEP}{_M}\s*月))"  # the first month of a month range (“4—6月”) omits its 月
     rf"|(?P<y2>{_Y})\s*年\s*(?P<yp>底|初|末|中)"
     rf"|(?P<rel>年底|年初|年末|月底|月初|月末)"
 )
@@ -31,7 +36,6 @@ _END_ONLY = rf"|(?P<d3>{_D})\s*[日号]|(?P<p3>上中旬|中下旬|上旬|中旬
 _POINT_RE = re.compile(_POINT + _END_ONLY)
 _POINT_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT)
 _END_ANON = re.sub(r"\(\?P<\w+>", "(?:", _POINT + _END_ONLY)
-_SEP = r"\s*(?:(?:开始)?\s*(?:至|到)|-{1,2}|~)\s*(?:次年|翌年|来年|第二年)?\s*"
 RANGE_RE = re.compile(
     rf"(?:(?:{_POINT_ANON})(?:{_SEP}(?:{_END_ANON}))?)(?P<suffix>\s*(?:以前|之前|前|以后|之后|起))?"
 )
@@ -74,9 +78,19 @@ class RawRange:
 
 
 @dataclass(frozen=True)
+class YearHint:
+    """A year a range without one may take, where it was read, and the words that show it."""
+
+    year: int | None
+    origin: str  # section | document_date | document_number | phases | text
+    evidence: str | None = None  # e.g. the 文号 “临教发〔2024〕12号”
+
+
+@dataclass(frozen=True)
 class Resolved:
     start: date | None
     end: date | None
+    why: Why = field(default_factory=Why)  # how the words of the text became these dates
 
 
 def find_ranges(folded: str, start: int = 0, end: int | None = None) -> list[RawRange]:
@@ -121,14 +135,20 @@ def _point(m: re.Match[str]) -> Point:
 
 
 def resolve(raw: RawRange, context_year: int | None) -> Resolved:
-    """Concrete dates for a range; ``context_year`` fills in a missing year."""
+    """Concrete dates for a range; ``context_year`` fills in a missing year. The caller
+    adds why that year was chosen; ``why`` here says how the month parts were read."""
     year = raw.start.year or context_year
     if year is None:
         return Resolved(None, None)
     start_month, start_day = _start_of(raw.start)
     if start_month is None:
         return Resolved(None, None)
+    why = Why()
     start = _safe_date(year, start_month, start_day)
+    if raw.end is not None:
+        _explain(why, raw.start, start, "start")
+    else:
+        _explain(why, raw.start, _safe_date(year, *_end_of(raw.start, start_month)), "both")
 
     if raw.end is None:
         end_month, end_day = _end_of(raw.start, start_month)
@@ -137,16 +157,47 @@ def resolve(raw: RawRange, context_year: int | None) -> Resolved:
             # “9月底前” is a deadline at the end of 9月底; “3月以前” ends before March.
             if raw.start.day is None and raw.start.part is None:
                 end = date.fromordinal(start.toordinal() - 1)
-            return Resolved(None, end)
+                why = Why()  # the month itself is not part of the range
+                why.add(f"“{raw.suffix}” → 截至{end.month}月{end.day}日，未写开始日期",
+                        f"“{raw.suffix}”: ends {end.isoformat()}, no start written")
+            else:
+                why.add(f"“{raw.suffix}” → 截止日期，未写开始日期", f"“{raw.suffix}”: a deadline, no start written")
+            _explain_end(why, raw.start, end)
+            return Resolved(None, end, why)
         if raw.suffix in ("以后", "之后", "起"):
-            return Resolved(start, None)
-        return Resolved(start, end)
+            why.add(f"“{raw.suffix}” → 只写了开始日期", f"“{raw.suffix}”: only the start is written")
+            return Resolved(start, None, why)
+        _explain_end(why, raw.start, end)
+        return Resolved(start, end, why)
 
     end_year = raw.end.year or year
     end_month, end_day = _end_of(raw.end, start_month)
+    if raw.end.month is None and raw.end.part not in ("年底", "年末", "年初", "年中"):
+        why.add(f"结束处未写月份，沿用{start_month}月", f"the end omits its month: month {start_month}")
     if raw.end.year is None and end_month < start_month:
         end_year += 1  # “11月至次年2月” written without the year
-    return Resolved(start, _safe_date(end_year, end_month, end_day))
+        why.add(f"结束月份早于开始月份，结束日期在次年（{end_year}年）",
+                f"the end month is before the start month: the end is in {end_year}")
+    end = _safe_date(end_year, end_month, end_day)
+    _explain(why, raw.end, end, "end")
+    _explain_end(why, raw.end, end)
+    return Resolved(start, end, why)
+
+
+def _explain(why: Why, p: Point, at: date, role: str) -> None:
+    """``role``: "start", "end" or "both" (a single point such as “9月” or “3月中旬”)."""
+    if p.day is not None:
+        return  # a day as written needs no reading
+    if p.part:
+        why.add(*part_reading(p.part, p.month, at if role != "start" else None))
+    elif p.month is not None:
+        why.add(*month_reading(p.month, at, role))
+
+
+def _explain_end(why: Why, p: Point, end: date) -> None:
+    """A month end that depends on the year (“2月底” of a leap year) is spelled out."""
+    if p.day is None and p.month == 2 and end.month == 2 and end.day == 29:
+        why.add(*leap_day(end.year))
 
 
 def _start_of(p: Point) -> tuple[int | None, int]:
