@@ -47,3 +47,9 @@ def test_the_discussion_topics_are_all_found(doc):
 def test_the_header_fields_are_read(doc):
     values = header_values(doc.parse())
     assert {f: values[f] for f in HEADER_FIELDS} == doc.expected["header"]
+
+
+@by_name(DOCUMENTS)
+def test_every_phase_says_how_its_dates_were_read(doc):
+    for phase in doc.parse().phases:
+        assert phase.date_reasoning and phase.date_reasoning_en, phase.name
