@@ -19,7 +19,8 @@ _CN = "一二三四五六七八九十"
 _NUMBERING = [
     ("cn", 1, re.compile(rf"(?:第?([{_CN}]{{1,3}})){{1,2}}\s*(?:、|\.(?!\d)|:|,(?=\s*\S{{2,16}}$)|\s+(?=\S))(?!是)")),
     ("pcn", 2, re.compile(rf"\(\s*([{_CN}]{{1,3}})\s*\)\s*[、.]?")),
-    ("arabic", 3, re.compile(r"(\d{1,2})\s*(?:、|\.(?!\d)|:(?!\d)|\s+(?=[^\d\s年月日]))")),
+    # “1。” is a typist's “1．” (the IME's full stop); no sentence starts with a bare number and 。
+    ("arabic", 3, re.compile(r"(\d{1,2})\s*(?:、|\.(?!\d)|。(?=\S)|:(?!\d)|\s+(?=[^\d\s年月日]))")),
     ("parabic", 4, re.compile(r"\(\s*(\d{1,2})\s*\)\s*[、.]?|(\d{1,2})\)\s*")),
     ("circled", 5, re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
 ]

@@ -97,3 +97,9 @@ def test_odd_text_never_raises_and_keeps_everything():
         plan = parse_plan(text)
         assert plan.text == text.replace("\r", "")
         plan.to_dict()
+
+
+def test_a_number_typed_with_the_ime_full_stop_still_numbers_a_phase():
+    text = "关于开展大讨论活动的实施方案\n一、进度安排\n1。准备阶段（2024年11月）。准备。\n2。实施阶段（12月）。实施。\n"
+    assert [(p.number, p.name, p.start, p.end) for p in parse_plan(text).phases] == [
+        (1, "准备阶段", date(2024, 11, 1), date(2024, 11, 30)), (2, "实施阶段", date(2024, 12, 1), date(2024, 12, 31))]
