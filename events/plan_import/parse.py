@@ -16,7 +16,9 @@ from .sections import goals, guiding_ideology, principles, topic_groups
 from .source import Source
 
 
-def parse_plan(text: str) -> ImportedPlan:
+def parse_plan(text: str, campaign_year: int | None = None) -> ImportedPlan:
+    """``campaign_year``: for a plan derived from a campaign, the year its dates fall in when
+    the document itself writes no year at all (no 落款 date, no 文号, no year in the text)."""
     src = Source(text)
     front, sections = build_sections(src.lines)
     header, title_end = parse_header(src, front)
@@ -36,7 +38,7 @@ def parse_plan(text: str) -> ImportedPlan:
     ]
     theme = find_theme(src, theme_lines)
 
-    year_hints = _year_hints(header)
+    year_hints = _year_hints(header) + [YearHint(campaign_year, "campaign")]
     # The schedule table first: its cells (“宣传发动阶段”) must not be read as phase headings.
     hint = next((h for h in year_hints if h.year), None)
     schedule, table_lines = find_schedule(src, hint)

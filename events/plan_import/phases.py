@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from .dates import RawRange, YearHint, find_ranges, resolve, years_in
 from .numerals import to_int
-from .reasoning import Why, year_why
 from .outline import Line
+from .reasoning import Why, year_why
 from .regions import Region
 from .result import Phase, Task
 from .source import Source
@@ -62,9 +62,8 @@ def find_phases(
     for i, heading in enumerate(headings):
         following = headings[i + 1].line if i + 1 < len(headings) else None
         phase, year, last_month = _build(src, heading, following, year, hint, last_month, skip)
-        if phase.year_from == "explicit":
-            hint = YearHint(year, "previous_phase")  # later phases without a year continue this one's
-        elif phase.year_from == "previous_phase":
+        if phase.year_from == "explicit" or (hint is not None and year != hint.year):
+            # Later phases without a year continue this one's (also when it ran into the next year).
             hint = YearHint(year, "previous_phase")
         phases.append(phase)
     fill_open_ends(phases)
@@ -140,7 +139,9 @@ def _read_heading(src: Source, line: Line, date_alone_is_enough: bool) -> _Headi
         name_end = max(name_end, raw.span[0])
     name = src.text[offset:name_end]
     ordinal = _ORDINAL_PHASE.fullmatch(word.group()) if word else None
-    own = _ORDINAL_NAME.match(src.folded, offset + word.end(), raw.span[0] if on_line else line.end) if ordinal else None
+    own = None
+    if ordinal:
+        own = _ORDINAL_NAME.match(src.folded, offset + word.end(), raw.span[0] if on_line else line.end)
     if own:  # “第一阶段：动员部署”
         name = src.text[offset:own.end()]
     elif word:
@@ -201,13 +202,14 @@ def _context_year(
         if years:
             return years[0], YearHint(years[0], "section", f"{years[0]}年")
     for hint in hints:
-        if hint.year:
+        if hint.year and hint.origin != "campaign":
             return hint.year, hint
     years = Counter(years_in(src.folded))
     if years:
         year = years.most_common(1)[0][0]
         return year, YearHint(year, "text")
-    return None, None
+    # Last: the year of the campaign a derived plan follows.
+    return next(((h.year, h) for h in hints if h.year), (None, None))
 
 
 def _build(
@@ -241,7 +243,7 @@ def _build(
     description, units, tasks = _tasks(src, h, lines)
     src.use(h.line, *lines)
     confidence = {"explicit": 0.95, "section": 0.9, "previous_phase": 0.85, "document_date": 0.8,
-                  "document_number": 0.75, "phases": 0.75, "text": 0.5}.get(origin or "", 0.3)
+                  "document_number": 0.75, "phases": 0.75, "text": 0.5, "campaign": 0.6}.get(origin or "", 0.3)
     if h.raw is None:
         confidence = 0.4
     phase = Phase(

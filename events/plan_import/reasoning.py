@@ -86,6 +86,8 @@ def year_reading(origin: str | None, year: int, evidence: str | None = None) -> 
                       f"month earlier than the previous phase's: the next year ({year})"),
         "previous_row": (f"年份承接上一行（{year}年）", f"year continues the previous row's ({year})"),
         "text": (f"年份取自正文中最常出现的年份（{year}年）", f"year most often written in the text ({year})"),
+        "campaign": (f"原文未写年份，取上级活动方案的年份（{year}年）",
+                     f"no year in the document: the parent campaign's ({year})"),
     }.get(origin or "", (f"年份取{year}年", f"year {year}"))
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from taolun.platform.cli import main
 from tests.corpus.corpus import documents, expected_rows, phase_rows
+from tests.e2e.campaign_helpers import Campaign, as_date, ok
 from tests.e2e.test_plan_import import upload
 
 DOCUMENTS = {d.name: d for d in documents()}
@@ -42,7 +43,7 @@ def test_the_preview_answers_each_phase_with_how_its_dates_were_read(ops):
     last = reply.body["phases"][-1]
     assert (last["start"], last["end"]) == ("2024-01-21", "2024-02-29")
     assert last["date_reasoning"] == (
-        "1月下旬 → 21日至月末；2月底 → 21日至月末（2月29日）；2024年是闰年，2月末为29日；年份取自文号“湖教办（2023）41号”")
+        "1月下旬 → 21日至月末；2月底 → 21日至月末（2月29日）；2024年是闰年，2月末为29日；年份承接上一阶段（2024年）")
     assert "leap year" in last["date_reasoning_en"]
 
 
@@ -65,3 +66,20 @@ def test_the_import_page_shows_the_reasoning_beside_each_phase_escaped(anon):
     assert "推算依据" in page
     assert "3月下旬 → 21日至月末（3月31日）；年份取自文号“临教发〔2025〕3号”" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_derived_plan_that_writes_no_year_takes_its_campaigns_year(org):
+    city = org.user_with_role(org.city, "admin")
+    campaign = Campaign(city, org.city)
+    year = min(as_date(p["start"]) for p in ok(city.get(f"/api/v1/plans/{campaign.id}"))["phases"]).year
+    text = ("实验中学解放思想大讨论活动实施方案\n一、实施步骤\n（一）学习讨论阶段（3月上旬至3月下旬）。组织学习。\n"
+            "（二）整改落实阶段（4月）。逐项整改。\n")
+    school = org.user_with_role(org.school_a, "admin")
+    preview = upload(school, "/api/v1/plan-imports/preview", fields={"text": text})
+    assert [(p["start"], p["end"]) for p in preview.body["phases"]] == [(None, None), (None, None)]
+    saved = upload(school, f"/api/v1/tenants/{org.school_a['id']}/plan-imports",
+                   fields={"text": text, "parent_plan_id": campaign.id})
+    assert saved.status == 201, saved.body
+    first = saved.body["extracted"]["phases"][0]
+    assert (first["start"], first["end"]) == (f"{year}-03-01", f"{year}-03-31")
+    assert first["date_reasoning"].endswith(f"原文未写年份，取上级活动方案的年份（{year}年）")

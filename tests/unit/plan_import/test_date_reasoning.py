@@ -71,7 +71,7 @@ def test_a_later_phase_in_an_earlier_month_rolls_into_the_next_year_and_says_so(
     assert [(p.start, p.end) for p in plan.phases] == [
         (D(2023, 11, 11), D(2023, 12, 10)), (D(2023, 12, 11), D(2024, 1, 20)), (D(2024, 1, 21), D(2024, 2, 29))]
     assert plan.phases[2].date_reasoning == (
-        "1月下旬 → 21日至月末；2月底 → 21日至月末（2月29日）；2024年是闰年，2月末为29日；年份取自文号“湖教办（2023）41号”")
+        "1月下旬 → 21日至月末；2月底 → 21日至月末（2月29日）；2024年是闰年，2月末为29日；年份承接上一阶段（2024年）")
 
 
 def test_the_year_of_the_section_opening_and_of_the_document_date_are_named():
@@ -120,3 +120,13 @@ def test_numbered_items_that_merely_mention_a_date_are_not_phases():
                                                    "（二）深入推进集团化办学，到2026年9月覆盖全部学校。\n"
                                                    "（三）教师培训（2024年5月）完成。\n")
     assert parse_plan(text).phases == []
+
+
+def test_the_campaigns_year_is_used_only_when_the_document_writes_no_year():
+    steps = "（一）学习阶段（3月上旬至3月下旬）。学习。"
+    without = parse_plan(plan_with_steps(steps, header=""), campaign_year=2026).phases[0]
+    assert (without.start, without.end, without.year_from) == (D(2026, 3, 1), D(2026, 3, 31), "campaign")
+    assert without.date_reasoning.endswith("原文未写年份，取上级活动方案的年份（2026年）")
+    numbered = parse_plan(plan_with_steps(steps), campaign_year=2026).phases[0]
+    assert (numbered.start, numbered.year_from) == (D(2025, 3, 1), "document_number")
+    assert parse_plan(plan_with_steps(steps, header="")).phases[0].start is None
