@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .dates import RawRange
 
 # Part of a month → (Chinese reading, English reading).
 PART_READINGS = {
@@ -91,7 +95,7 @@ def year_reading(origin: str | None, year: int, evidence: str | None = None) -> 
     }.get(origin or "", (f"年份取{year}年", f"year {year}"))
 
 
-def year_why(raw, origin: str | None, year: int | None, evidence: str | None) -> Why:
+def year_why(raw: RawRange, origin: str | None, year: int | None, evidence: str | None) -> Why:
     """The year part of a range's reasoning: nothing to say when every point writes its
     year (then “dates as written” if nothing else was derived)."""
     why = Why()

@@ -168,18 +168,22 @@ def _resolve(src: Source, rows: list[_Row], hint: YearHint | None) -> list[Sched
         if time_text and time_text not in resolved_times:
             resolved_times[time_text] = (None, None, Why())
             ranges = find_ranges(time_text.replace("—", "-").replace("～", "~"))
-            if ranges and year:
-                raw = ranges[0]
+            raw = ranges[0] if ranges else None
+            if raw is not None and (year or raw.explicit_year):
                 month, _ = raw.month_bounds()
-                if not raw.explicit_year and last_month and month and month < last_month:
+                if raw.explicit_year:
+                    year, reading = raw.explicit_year, ("explicit", raw.explicit_year, None)
+                elif last_month and month and month < last_month:
                     year += 1  # rows continue into the next year
                     reading = ("next_year", year, None)
-                resolved = resolve(raw, raw.explicit_year or year)
+                resolved = resolve(raw, year)
                 why = Why()
                 why.extend(resolved.why)
-                why.extend(year_why(raw, *(reading if not raw.explicit_year else ("explicit", raw.explicit_year, None))))
+                why.extend(year_why(raw, *reading))
                 resolved_times[time_text] = (resolved.start, resolved.end, why)
-                last_month = (resolved.end or resolved.start).month
+                if resolved.start or resolved.end:
+                    last_month = (resolved.end or resolved.start).month
+                    year = (resolved.end or resolved.start).year
                 reading = ("previous_row", year, None)
         first_date, last_date, why = resolved_times.get(time_text or "", (None, None, Why()))
         result.append(ScheduleRow(phase, time_text, first_date, last_date, why.text, why.text_en, content, units,

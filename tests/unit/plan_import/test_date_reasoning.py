@@ -130,3 +130,15 @@ def test_the_campaigns_year_is_used_only_when_the_document_writes_no_year():
     numbered = parse_plan(plan_with_steps(steps), campaign_year=2026).phases[0]
     assert (numbered.start, numbered.year_from) == (D(2025, 3, 1), "document_number")
     assert parse_plan(plan_with_steps(steps, header="")).phases[0].start is None
+
+
+def test_table_rows_across_the_year_end_keep_the_next_year_and_become_the_phases():
+    text = ("湖教办（2023）41号\n活动方案\n一、实施步骤\n活动阶段\n实施时间\n工作内容\n宣传阶段\n11月\n动员部署\n"
+            "学习阶段\n12月—次年1月\n学习讨论\n总结阶段\n2月\n总结表彰\n二、工作要求\n务求实效。\n")
+    plan = parse_plan(text)
+    assert [(r.phase, r.start, r.end) for r in plan.schedule] == [
+        ("宣传阶段", D(2023, 11, 1), D(2023, 11, 30)), ("学习阶段", D(2023, 12, 1), D(2024, 1, 31)),
+        ("总结阶段", D(2024, 2, 1), D(2024, 2, 29))]
+    assert [(p.name, p.start, p.end) for p in plan.phases] == [(r.phase, r.start, r.end) for r in plan.schedule]
+    assert plan.schedule[0].date_reasoning == "11月 → 整月（11月1日至30日）；年份取自文号“湖教办（2023）41号”"
+    assert plan.phases[2].date_reasoning.endswith("年份承接上一行（2024年）")
