@@ -19,10 +19,13 @@ from .units import trailing_units
 _CN = "一二三四五六七八九十"
 _TASK_MARK = re.compile(rf"(?:^|(?<=[。;!?\s)]))([{_CN}]{{1,3}})\s*是\s*")
 _NOT_A_PHASE = re.compile(rf"[分共计]\s*[{_CN}\d]+\s*个\s*阶段|各阶段|每个阶段|每一阶段|这一阶段|本阶段")
-_PHASE_WORD = re.compile(rf"第\s*[{_CN}\d]{{1,3}}\s*阶段|阶段")
-_ORDINAL_PHASE = re.compile(rf"第\s*[{_CN}\d]{{1,3}}\s*阶段")
+# “第一步” names a phase only at the start of a line (“第一步要…” in a sentence does not).
+_PHASE_WORD = re.compile(rf"^第\s*[{_CN}\d]{{1,3}}\s*步|第\s*[{_CN}\d]{{1,3}}\s*阶段|阶段")
+_ORDINAL_PHASE = re.compile(rf"第\s*([{_CN}\d]{{1,3}})\s*(?:阶段|步)")
 # After “第一阶段”, the phase's own short name: “：动员部署（3月中旬）”, “ 宣传发动” (own line).
 _ORDINAL_NAME = re.compile(r"\s*:?\s*[^\s,。;():][^,。;():]{1,15}?(?=\s*(?:[,。;(:]|$))")
+# “第一阶段（3月—4月）：学习讨论”: the name after the dates.
+_NAME_AFTER_DATE = re.compile(r"\s*\)?\s*:\s*([^\s,。;():][^,。;():]{1,15}?)\s*(?=[,。;]|$)")
 _NAME_THEN_DATE = re.compile(r"[^。;:()]{2,20}?\s*[(:]\s*")
 # A line that holds only the date of the heading above it: “（2025年5月6日—5月20日）”,
 # “时间：5月21日至7月15日”, “从4月6日开始，到4月20日结束。…”, “7月16日—9月30日”.
@@ -133,26 +136,15 @@ def _read_heading(src: Source, line: Line, date_alone_is_enough: bool) -> _Headi
         raw = _date_on_next_line(src, line)
     if raw is None and not word:
         return None
-    name_end = offset + (word.end() if word else 0)
     on_line = raw is not None and line.start <= raw.span[0] < line.end
-    if on_line:
+    name_end = offset + (word.end() if word else 0)
+    if word and on_line:
         name_end = max(name_end, raw.span[0])
-    name = src.text[offset:name_end]
-    ordinal = _ORDINAL_PHASE.fullmatch(word.group()) if word else None
-    own = None
-    if ordinal:
-        own = _ORDINAL_NAME.match(src.folded, offset + word.end(), raw.span[0] if on_line else line.end)
-    if own:  # “第一阶段：动员部署”
-        name = src.text[offset:own.end()]
-    elif word:
-        name = re.split(r"[。；;:：]", name)[0]
-    else:
-        name = re.split(r"[(（。；;:：]", src.text[offset:line.end])[0]
-    name = name.strip().rstrip("（(：:。. ")
+    name = _name(src, line, word, raw if on_line else None).strip().rstrip("（(：:。. ")
     if not name:
         return None
     number = line.number
-    m = re.match(rf"第\s*([{_CN}\d]{{1,3}})\s*阶段", name)
+    m = _ORDINAL_PHASE.match(name)
     if m:
         number = to_int(m.group(1))
     date_span = (raw.span[0], raw.span[1]) if raw else None
@@ -164,6 +156,22 @@ def _read_heading(src: Source, line: Line, date_alone_is_enough: bool) -> _Headi
     if not line.style and raw is None and not name.startswith("第"):
         return None  # an unnumbered “活动阶段” without a date is a table cell or a phrase
     return _Heading(line, name, raw, date_span, body_start, number)
+
+
+def _name(src: Source, line: Line, word: re.Match[str] | None, raw: RawRange | None) -> str:
+    """The phase's name; ``raw``: its dates when they stand on the heading's own line."""
+    offset = line.body_start
+    if word is None:  # named by its work: “深入查摆，剖析根源（3月中旬——4月下旬）”
+        return re.split(r"[(（。；;:：]", src.text[offset:line.end])[0]
+    if _ORDINAL_PHASE.fullmatch(word.group()):
+        own = _ORDINAL_NAME.match(src.folded, offset + word.end(), raw.span[0] if raw else line.end)
+        if own:  # “第一阶段：动员部署（3月中旬）”, “第一阶段 宣传发动”
+            return src.text[offset:own.end()]
+        after = _NAME_AFTER_DATE.match(src.folded, raw.span[1], line.end) if raw else None
+        if after:
+            return f"{src.text[offset:offset + word.end()]}：{src.text[after.start(1):after.end(1)]}"
+    end = max(offset + word.end(), raw.span[0]) if raw else offset + word.end()
+    return re.split(r"[。；;:：]", src.text[offset:end])[0]
 
 
 def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:
