@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from taolun.events.plan_import import MAX_BYTES
+from tests.corpus.corpus import FOLDER
 from tests.e2e.campaign_helpers import docx_bytes
 from tests.e2e.test_plan_import import sample, upload
 from tests.e2e.test_poison_input import wait_until
@@ -45,7 +46,8 @@ def test_each_kind_of_bad_file_gets_its_error_on_the_cli_and_creates_nothing(ser
         refused = server.taolun("import-plan", str(path), "--tenant", tenant["id"], check=False)
         assert refused.returncode == 1 and f"error: {code}: " in refused.stderr, (kind, refused.stderr)
         assert refused.stdout == "", kind
-    good = server.taolun("import-plan", str(sample_plans.path(sample_plans.DISTRICT)), "--tenant", tenant["id"])
+    good = server.taolun("import-plan", str(FOLDER / "05-donghu-district-table-phases.docx"), "--tenant", tenant["id"])
     assert "campaign draft" in good.stdout
+    assert "  phase: 宣传发动 2024-04-01 – 2024-04-20  (4月上旬 → 1日至10日；4月中旬 → 11日至20日；" in good.stdout
     wait_until(lambda: plans_of(ops, tenant))
     assert len(plans_of(ops, tenant)) == 1  # the good import only (the CLI projects before it exits)
