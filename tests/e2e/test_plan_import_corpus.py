@@ -9,6 +9,7 @@ import json
 import pytest
 
 from taolun.platform.cli import main
+from taolun.platform.parsing import parsing_pool
 from tests.corpus.corpus import documents, expected_rows, phase_rows
 from tests.e2e.campaign_helpers import Campaign, as_date, ok
 from tests.e2e.test_plan_import import upload
@@ -28,7 +29,14 @@ def test_the_cli_prints_a_corpus_document_with_its_expected_phases(server, name)
     assert all(p["date_reasoning"] for p in printed["phases"])
 
 
-def test_the_cli_gives_the_expected_phases_for_every_corpus_document(django_ready, capsys):
+@pytest.fixture()
+def parsing_in_this_process():
+    """The CLI run in this process parses in this process's pool: stopped after the test."""
+    yield
+    parsing_pool().close()
+
+
+def test_the_cli_gives_the_expected_phases_for_every_corpus_document(django_ready, parsing_in_this_process, capsys):
     for doc in DOCUMENTS.values():
         assert main(["import-plan", str(doc.path), "--json"]) == 0
         printed = json.loads(capsys.readouterr().out)
