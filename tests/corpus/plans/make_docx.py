@@ -2,7 +2,8 @@
 run ``python -m tests.corpus.plans.make_docx`` after changing a source, and commit both.
 
 A source is the document's paragraphs, one a line; a run of lines written ``| a | b | c |``
-is a Word table, one line a row (a schedule or a leading group, as bureaus lay them out)."""
+is a Word table, one line a row (a schedule or a leading group, as bureaus lay them out); a
+cell written ``^`` is merged with the cell above it (a phase spanning two rows)."""
 
 from __future__ import annotations
 
@@ -36,9 +37,12 @@ def build(source: str) -> docx.Document:
             document.add_paragraph(block)
             continue
         table = document.add_table(rows=len(block), cols=len(block[0]))
-        for row, cells in zip(table.rows, block):
-            for cell, text in zip(row.cells, cells):
-                cell.text = text
+        for r, cells in enumerate(block):
+            for c, text in enumerate(cells):
+                if text == "^":
+                    table.cell(r - 1, c).merge(table.cell(r, c))
+                else:
+                    table.cell(r, c).text = text
     document.core_properties.author = "taolun corpus"
     return document
 
