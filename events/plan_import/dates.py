@@ -29,7 +29,8 @@ _POINT = (
     rf"(?:(?P<y>{_Y})\s*年\s*)?(?P<m>{_M})(?:\s*月份?\s*(?:(?P<d>{_D})\s*[日号]|(?P<p>{_PART}))?"
     rf"|(?={_SEP}{_M}\s*月))"  # the first month of a month range (“4—6月”) omits its 月
     rf"|(?P<y2>{_Y})\s*年\s*(?P<yp>底|初|末|中)"
-    rf"|(?P<rel>年底|年初|年末|月底|月初|月末)"
+    rf"|(?:(?P<y5>{_Y})\s*年\s*)?(?P<period>上半年|下半年|第?\s*[一二三四1-4]\s*季度)"
+    rf"|(?P<rel>年底|年初|年末|月底|月初|月末|即日)"  # 即日: the day the document is issued
 )
 # End points may leave out the month (“3月5日-10日”, “5月上旬至中旬”).
 _END_ONLY = rf"|(?P<d3>{_D})\s*[日号]|(?P<p3>上中旬|中下旬|上旬|中旬|下旬)"
@@ -45,6 +46,14 @@ FULL_DATE_RE = re.compile(
     r"|(?P<y4>(?:19|20)\d{2})[-./](?P<m4>1[0-2]|0?[1-9])[-./](?P<d4>3[01]|[12]\d|0?[1-9])(?!\d)"
 )
 
+# Parts of a year → (first month, first day), (last month, last day).
+PERIODS = {
+    "年初": ((1, 1), (1, 10)), "年中": ((6, 1), (7, 31)), "年底": ((12, 21), (12, 31)), "年末": ((12, 21), (12, 31)),
+    "上半年": ((1, 1), (6, 30)), "下半年": ((7, 1), (12, 31)),
+    "第一季度": ((1, 1), (3, 31)), "第二季度": ((4, 1), (6, 30)), "第三季度": ((7, 1), (9, 30)),
+    "第四季度": ((10, 1), (12, 31)),
+}
+_QUARTER = {"1": "一", "2": "二", "3": "三", "4": "四"}
 _START_DAY = {"上旬": 1, "初": 1, "上中旬": 1, "中旬": 11, "中": 11, "中下旬": 11, "下旬": 21,
               "底": 21, "末": 21}
 _END_DAY = {"上旬": 10, "初": 10, "中旬": 20, "中": 20, "上中旬": 20}  # others: end of month
@@ -70,10 +79,12 @@ class RawRange:
         return self.start.year or (self.end.year if self.end else None)
 
     def month_bounds(self) -> tuple[int | None, int | None]:
-        first = self.start.month or (12 if self.start.part in ("年底", "年末") else None)
+        first = self.start.month or (PERIODS[self.start.part][0][0] if self.start.part in PERIODS else None)
         last = (self.end.month if self.end else None) or first
-        if self.end and self.end.part in ("年底", "年末"):
-            last = 12
+        if self.end and self.end.part in PERIODS:
+            last = PERIODS[self.end.part][1][0]
+        elif self.end is None and self.start.part in PERIODS:
+            last = PERIODS[self.start.part][1][0]
         return first, last
 
 
@@ -114,7 +125,7 @@ def _read_range(match: re.Match[str]) -> RawRange | None:
     if not points:
         return None
     first = _point(points[0])
-    if first.month is None and first.part not in ("年底", "年初", "年末", "年中"):
+    if first.month is None and first.part not in PERIODS and first.part != "即日":
         return None  # a range never starts with a bare day or 中旬
     second = _point(points[1]) if len(points) > 1 else None
     return RawRange(first, second, suffix.strip() if suffix else None, (match.start(), match.end()))
@@ -127,6 +138,11 @@ def _point(m: re.Match[str]) -> Point:
         return Point(year, to_int(g["m"]), to_int(g["d"]) if g["d"] else None, g["p"])
     if g["yp"]:
         return Point(year, None, None, "年" + g["yp"])
+    if g["period"]:
+        period = re.sub(r"\s", "", g["period"])
+        if period.endswith("季度"):  # “二季度”, “第2季度” → “第二季度”
+            period = f"第{_QUARTER.get(period[-3], period[-3])}季度"
+        return Point(year_to_int(g["y5"]) if g["y5"] else None, None, None, period)
     if g["rel"]:
         return Point(None, None, None, g["rel"])
     if g["d3"]:
@@ -140,6 +156,8 @@ def resolve(raw: RawRange, context_year: int | None) -> Resolved:
     year = raw.start.year or context_year
     if year is None:
         return Resolved(None, None)
+    if raw.start.part == "即日":
+        return _from_issue_day(raw, year)
     start_month, start_day = _start_of(raw.start)
     if start_month is None:
         return Resolved(None, None)
@@ -172,7 +190,7 @@ def resolve(raw: RawRange, context_year: int | None) -> Resolved:
 
     end_year = raw.end.year or year
     end_month, end_day = _end_of(raw.end, start_month)
-    if raw.end.month is None and raw.end.part not in ("年底", "年末", "年初", "年中"):
+    if raw.end.month is None and raw.end.part not in PERIODS:
         why.add(f"结束处未写月份，沿用{start_month}月", f"the end omits its month: month {start_month}")
     if raw.end.year is None and end_month < start_month:
         end_year += 1  # “11月至次年2月” written without the year
@@ -200,25 +218,29 @@ def _explain_end(why: Why, p: Point, end: date) -> None:
         why.add(*leap_day(end.year))
 
 
+def _from_issue_day(raw: RawRange, year: int) -> Resolved:
+    """“即日起至3月15日”: the end as written; the start is the document's date, which the
+    caller knows (``Resolved.start`` stays None)."""
+    why = Why()
+    if raw.end is None:
+        return Resolved(None, None, why)
+    end_month, end_day = _end_of(raw.end, 1)
+    end = _safe_date(raw.end.year or year, end_month, end_day)
+    _explain(why, raw.end, end, "end")
+    return Resolved(None, end, why)
+
+
 def _start_of(p: Point) -> tuple[int | None, int]:
-    if p.part in ("年底", "年末"):
-        return 12, 21
-    if p.part == "年初":
-        return 1, 1
-    if p.part == "年中":
-        return 6, 1
+    if p.part in PERIODS:
+        return PERIODS[p.part][0]
     if p.month is None:
         return None, 1
     return p.month, p.day or _START_DAY.get(p.part or "", 1)
 
 
 def _end_of(p: Point, fallback_month: int) -> tuple[int, int]:
-    if p.part in ("年底", "年末"):
-        return 12, 31
-    if p.part == "年初":
-        return 1, 10
-    if p.part == "年中":
-        return 7, 31
+    if p.part in PERIODS:
+        return PERIODS[p.part][1]
     month = p.month or fallback_month
     if p.day:
         return month, p.day

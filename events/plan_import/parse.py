@@ -42,7 +42,7 @@ def parse_plan(text: str, campaign_year: int | None = None) -> ImportedPlan:
     # The schedule table first: its cells (“宣传发动阶段”) must not be read as phase headings.
     hint = next((h for h in year_hints if h.year), None)
     schedule, table_lines = find_schedule(src, hint)
-    phases = find_phases(src, regions, year_hints, skip=table_lines)
+    phases = find_phases(src, regions, year_hints, skip=table_lines, issued=header.issue_date.value)
     phase_year = next(((p.start or p.end).year for p in phases if p.start or p.end), None)
     if schedule and phase_year and phase_year != (hint.year if hint else None):
         # rows share the phases' year

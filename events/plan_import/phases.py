@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .dates import RawRange, YearHint, find_ranges, resolve, years_in
 from .numerals import to_int
 from .outline import Line
-from .reasoning import Why, year_why
+from .reasoning import Why, issue_day, year_why
 from .regions import Region
 from .result import Phase, Task
 from .source import Source
@@ -43,9 +43,10 @@ class _Heading:
 
 
 def find_phases(
-    src: Source, regions: list[Region], year_hints: list[YearHint], skip: set[int]
+    src: Source, regions: list[Region], year_hints: list[YearHint], skip: set[int], issued: date | None = None,
 ) -> list[Phase]:
-    """``year_hints``: fallbacks in order, e.g. [YearHint(2019, "document_date", "2019年3月5日"), …]."""
+    """``year_hints``: fallbacks in order, e.g. [YearHint(2019, "document_date", "2019年3月5日"), …];
+    ``issued``: the document's date, where a phase starts “即日起”."""
     headings: list[_Heading] = []
     for region in regions:
         headings.extend(_headings(src, region, region.kind == "phases", skip))
@@ -64,7 +65,7 @@ def find_phases(
     last_month: int | None = None
     for i, heading in enumerate(headings):
         following = headings[i + 1].line if i + 1 < len(headings) else None
-        phase, year, last_month = _build(src, heading, following, year, hint, last_month, skip)
+        phase, year, last_month = _build(src, heading, following, year, hint, last_month, skip, issued)
         if phase.year_from == "explicit" or (hint is not None and year != hint.year):
             # Later phases without a year continue this one's (also when it ran into the next year).
             hint = YearHint(year, "previous_phase")
@@ -222,7 +223,7 @@ def _context_year(
 
 def _build(
     src: Source, h: _Heading, following: Line | None, year: int | None, hint: YearHint | None,
-    last_month: int | None, skip: set[int],
+    last_month: int | None, skip: set[int], issued: date | None,
 ) -> tuple[Phase, int | None, int | None]:
     start = end = None
     origin = hint.origin if hint else None
@@ -238,6 +239,9 @@ def _build(
             reading = ("next_year", year, None)
         resolved = resolve(h.raw, year)
         start, end = resolved.start, resolved.end
+        if h.raw.start.part == "即日" and issued is not None and end is not None and issued <= end:
+            start = issued
+            why.add(*issue_day(issued))
         if start or end:
             why.extend(resolved.why)
             why.extend(year_why(h.raw, *reading))

@@ -28,6 +28,12 @@ PART_READINGS = {
     "月底": ("21日至月末", "21st–end of month"),
     "月末": ("21日至月末", "21st–end of month"),
     "月初": ("1日至10日", "1st–10th"),
+    "上半年": ("1月1日至6月30日", "1 January–30 June"),
+    "下半年": ("7月1日至12月31日", "1 July–31 December"),
+    "第一季度": ("1月1日至3月31日", "1 January–31 March"),
+    "第二季度": ("4月1日至6月30日", "1 April–30 June"),
+    "第三季度": ("7月1日至9月30日", "1 July–30 September"),
+    "第四季度": ("10月1日至12月31日", "1 October–31 December"),
 }
 
 
@@ -57,7 +63,7 @@ class Why:
 def part_reading(part: str, month: int | None, end: date | None) -> tuple[str, str]:
     """``end``: the date the part ends on, spelled out when it is a month's last day."""
     zh, en = PART_READINGS[part]
-    where = f"{month}月" if month and not part.startswith(("年", "月")) else ""
+    where = f"{month}月" if month else ""
     if end is not None and "月末" in zh:
         zh, en = f"{zh}（{end.month}月{end.day}日）", f"{en} ({end.isoformat()})"
     return f"{where}{part} → {zh}", f"{part} → {en}"
@@ -104,3 +110,14 @@ def year_why(raw: RawRange, origin: str | None, year: int | None, evidence: str 
     if year is not None:
         why.add(*year_reading(origin, year, evidence))
     return why
+
+
+def issue_day(issued: date) -> tuple[str, str]:
+    return (f"“即日起” → 自发文日期{issued.year}年{issued.month}月{issued.day}日起",
+            f"“即日起”: from the document's date ({issued.isoformat()})")
+
+
+def join_readings(first: str | None, second: str | None, separator: str) -> str | None:
+    """Two readings as one, each part once (rows of one phase share their year's reading)."""
+    parts = [p for text in (first, second) if text for p in text.split(separator)]
+    return separator.join(dict.fromkeys(parts)) or None

@@ -11,7 +11,7 @@ import re
 
 from .dates import YearHint, find_ranges, resolve
 from .outline import Line
-from .reasoning import Why, year_why
+from .reasoning import Why, join_readings, year_why
 from .result import Phase, ScheduleRow
 from .source import Source
 from .units import split_units, units_in
@@ -193,7 +193,8 @@ def _resolve(src: Source, rows: list[_Row], hint: YearHint | None) -> list[Sched
 
 def phases_from_schedule(src: Source, rows: list[ScheduleRow]) -> list[Phase]:
     """Phases written only as the rows of a table (阶段 | 时间安排 | 主要任务): one phase per
-    run of rows under the same phase cell, from its first start to its last end."""
+    run of rows under the same phase cell (a merged cell), from its first start to its last
+    end, with the readings of all its rows."""
     phases: list[Phase] = []
     for row in rows:
         if not row.phase:
@@ -205,6 +206,8 @@ def phases_from_schedule(src: Source, rows: list[ScheduleRow]) -> list[Phase]:
             current.span = (current.span[0], row.span[1])
             current.source = src.text[current.span[0]:current.span[1]]
             current.description += "\n" + row.content
+            current.date_reasoning = join_readings(current.date_reasoning, row.date_reasoning, "；")
+            current.date_reasoning_en = join_readings(current.date_reasoning_en, row.date_reasoning_en, "; ")
             continue
         phases.append(Phase(
             number=len(phases) + 1, name=row.phase, date_text=row.time_text, start=row.start, end=row.end,

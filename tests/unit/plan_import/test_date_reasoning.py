@@ -33,6 +33,10 @@ def read(text: str, year: int = 2024) -> tuple[date | None, date | None, str | N
     ("9月", D(2024, 9, 1), D(2024, 9, 30), "9月 → 整月（9月1日至30日）"),
     ("4—6月", D(2024, 4, 1), D(2024, 6, 30), "4月 → 自4月1日起；6月 → 至6月30日"),
     ("2025年11—12月", D(2025, 11, 1), D(2025, 12, 31), "11月 → 自11月1日起；12月 → 至12月31日"),
+    ("第二季度", D(2024, 4, 1), D(2024, 6, 30), "第二季度 → 4月1日至6月30日"),
+    ("4季度", D(2024, 10, 1), D(2024, 12, 31), "第四季度 → 10月1日至12月31日"),
+    ("下半年", D(2024, 7, 1), D(2024, 12, 31), "下半年 → 7月1日至12月31日"),
+    ("3月至年底", D(2024, 3, 1), D(2024, 12, 31), "3月 → 自3月1日起；年底 → 12月21日至12月31日"),
 ])
 def test_parts_of_months_and_month_ranges_read_as_the_conventions_say(text, start, end, reading):
     assert read(text) == (start, end, reading)
@@ -142,3 +146,13 @@ def test_table_rows_across_the_year_end_keep_the_next_year_and_become_the_phases
     assert [(p.name, p.start, p.end) for p in plan.phases] == [(r.phase, r.start, r.end) for r in plan.schedule]
     assert plan.schedule[0].date_reasoning == "11月 → 整月（11月1日至30日）；年份取自文号“湖教办（2023）41号”"
     assert plan.phases[2].date_reasoning.endswith("年份承接上一行（2024年）")
+
+
+def test_a_phase_from_the_issue_day_starts_on_the_documents_date():
+    plan = parse_plan(plan_with_steps("（一）动员阶段（即日起至3月15日）。动员。\n（二）学习阶段（第二季度）。学习。", header="")
+                      + "临江市教育局\n2022年3月1日\n")
+    first, second = plan.phases
+    assert (first.start, first.end, second.start, second.end) == (D(2022, 3, 1), D(2022, 3, 15), D(2022, 4, 1), D(2022, 6, 30))
+    assert first.date_reasoning == "“即日起” → 自发文日期2022年3月1日起；年份取自发文日期“2022年3月1日”"
+    without_date = parse_plan(plan_with_steps("（一）动员阶段（即日起至3月15日）。动员。"))
+    assert (without_date.phases[0].start, without_date.phases[0].end) == (None, D(2025, 3, 15))
