@@ -79,8 +79,8 @@ def _year_hints(header: Header) -> list[YearHint]:
     """Years for dates that omit theirs, strongest first: the 落款 date, then the 文号."""
     issued, number = header.issue_date, header.document_number
     hints = [
-        YearHint(issued.value.year, "document_date", issued.source) if issued.value else YearHint(None, "document_date"),
-        YearHint(number.value["year"], "document_number", number.source) if number.value else YearHint(None, "document_number"),
+        YearHint(issued.value.year if issued.value else None, "document_date", issued.source),
+        YearHint(number.value["year"] if number.value else None, "document_number", number.source),
     ]
     if issued.confidence < 0.75:
         hints.reverse()  # a web page's publication time is weaker evidence than the 文号

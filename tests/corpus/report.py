@@ -34,8 +34,8 @@ class Tally:
 
 
 def score(docs: list[Document] | None = None) -> dict[str, Tally]:
-    tallies: dict[str, Tally] = {name: Tally() for name in
-                                 ("phases found", "phase dates exact", "topics", *(f"header.{f}" for f in HEADER_FIELDS))}
+    names = ("phases found", "phase dates exact", "topics", *(f"header.{f}" for f in HEADER_FIELDS))
+    tallies = {name: Tally() for name in names}
     for doc in docs if docs is not None else documents():
         try:
             plan = doc.parse()
