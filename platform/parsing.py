@@ -36,11 +36,11 @@ def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _parse(data: bytes, filename: str | None) -> tuple[str, Any]:
+def _parse(data: bytes, filename: str | None, campaign_year: int | None = None) -> tuple[str, Any]:
     """In a worker: the structure, or the refusal as plain data (a DomainError does not
     survive pickling with its code and details)."""
     try:
-        return "ok", parse_plan(read_document(data, filename)).to_dict()
+        return "ok", parse_plan(read_document(data, filename), campaign_year).to_dict()
     except ImportRejected as error:
         return "rejected", (error.code, error.message, error.details)
     except MemoryError:
@@ -75,12 +75,12 @@ class ParsingPool:
                 self._pool = None
         pool.terminate()
 
-    def extract(self, data: bytes, filename: str | None) -> dict[str, Any]:
+    def extract(self, data: bytes, filename: str | None, campaign_year: int | None = None) -> dict[str, Any]:
         if not self._slots.acquire(blocking=False):
             raise ParserBusy("parser_busy", "正在解析的文件过多，请稍后再试")
         try:
             pool = self._current()
-            pending = pool.apply_async(_parse, (data, filename))
+            pending = pool.apply_async(_parse, (data, filename, campaign_year))
             try:
                 outcome, value = pending.get(self.timeout)
             except multiprocessing.TimeoutError:

@@ -37,11 +37,12 @@ def upload(client: Client, tenant_id: str, content: bytes, filename: str = "шо░х
     )
 
 
-def docx_bytes() -> bytes:
+def docx_bytes(body: str = "<w:document/>") -> bytes:
+    """A zip shaped like a .docx; with a broken ``body``, one Word cannot read."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/document.xml", body)
     return buffer.getvalue()
 
 
