@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from taolun.events.plan_import import MAX_BYTES
+from taolun.events.uploads import MAX_IMPORT_BYTES as MAX_BYTES
 from tests.corpus.corpus import FOLDER
 from tests.e2e.campaign_helpers import docx_bytes
 from tests.e2e.test_plan_import import sample, upload
@@ -27,15 +27,15 @@ def plans_of(ops, tenant: dict) -> list[dict]:
 
 
 def test_each_kind_of_bad_upload_gets_its_error_on_the_api_and_creates_nothing(org, ops):
-    target = f"/api/v1/tenants/{org.school_a['id']}/plan-imports"
+    target = f"/api/v1/tenants/{org.district_a['id']}/plan-imports"  # a bureau may start a campaign
     for kind, (filename, data, status, code) in BAD.items():
         for path in (target, "/api/v1/plan-imports/preview"):
             reply = upload(ops, path, files={"file": (filename, data)})
             assert (reply.status, reply.code) == (status, code), (kind, path, reply.body)
             assert set(reply.body) == {"code", "message", "details"} and reply.body["message"], kind
     assert upload(ops, target, files={"file": ("school.txt", sample(sample_plans.SCHOOL))}).status == 201
-    wait_until(lambda: plans_of(ops, org.school_a))
-    assert len(plans_of(ops, org.school_a)) == 1  # the good import only
+    wait_until(lambda: plans_of(ops, org.district_a))
+    assert len(plans_of(ops, org.district_a)) == 1  # the good import only
 
 
 def test_each_kind_of_bad_file_gets_its_error_on_the_cli_and_creates_nothing(server, org, ops, tmp_path):

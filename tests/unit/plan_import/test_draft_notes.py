@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from taolun.events.campaigns.domainmodel import Plan
+from taolun.events.campaigns import Plan
 from taolun.events.plan_import import parse_plan
 from taolun.events.plan_import.to_draft import derived_draft
 
