@@ -266,3 +266,37 @@ class EvidenceRef(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sha256", "object_id"], name="evidence_ref_once")
         ]
+
+
+class OutboxMessage(models.Model):
+    """Written in the projection's transaction; a dispatcher hands it to the broker.
+
+    ``key`` is stable (derived from the event id), so a message sent twice is still one
+    effect: the actor is idempotent on it. A row is done (``done_at``) only when its effect
+    has committed — the actor sets it in the effect's own transaction — never when a broker
+    merely accepted it: a broker may lose what it accepted (Redis restarted without
+    persistence, the in-process broker's process killed), so a row still undone when its
+    lease (``lease_until``) runs out is sent again.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    actor_name = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, db_index=True)  # last handed to the broker
+    lease_until = models.DateTimeField(null=True)  # not re-sent before this
+    done_at = models.DateTimeField(null=True)  # the effect committed
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        # The table keeps the name it was created with (by the notifications app, before the
+        # model moved here): projections/0007 moved only Django's state, never the rows.
+        db_table = "notifications_outboxmessage"
+        indexes = [
+            # The dispatcher's question "what is due?" reads only the undone rows.
+            models.Index(
+                fields=["lease_until", "id"], condition=models.Q(done_at__isnull=True),
+                name="outbox_undone",
+            )
+        ]

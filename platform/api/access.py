@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 
 from taolun.platform.api.errors import forbidden, not_found
 from taolun.projections.models import OrgNode, UserAccount
+from taolun.tenants import paths
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Principal:
     grants: tuple[tuple[str, str], ...] = field(default=())  # (path, role)
 
     def roles_at(self, path: str) -> set[str]:
-        return {role for grant_path, role in self.grants if path.startswith(grant_path)}
+        return {role for grant_path, role in self.grants if paths.is_within(path, grant_path)}
 
     def sees(self, path: str) -> bool:
         return self.is_operator or bool(self.roles_at(path))
@@ -37,8 +38,8 @@ class Principal:
     @property
     def top_paths(self) -> list[str]:
         """The grant paths not covered by another of the caller's grants."""
-        paths = sorted({p for p, _ in self.grants})
-        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        tops = sorted({p for p, _ in self.grants})
+        return [p for p in tops if not any(paths.is_below(p, q) for q in tops)]
 
 
 class BearerToken(HttpBearer):

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from taolun.events.kernel import Conflict
+from taolun.events.campaigns.plan_status import display_status
 from taolun.events.values import MAX_INT
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
@@ -42,8 +42,9 @@ from taolun.platform.api.schemas import (
     TopicPatch,
     Versioned,
 )
-from taolun.projections.campaigns import _jsonable
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import OrgNode, PlanRow
+from taolun.tenants import paths
 
 router = Router(tags=["campaigns 活动方案"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
@@ -70,7 +71,7 @@ def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
     if who.sees(row.path):
         return True
     below = (row.released_version > 0 or row.kind == "derived")
-    return below and any(p.startswith(row.path) for p, _ in who.grants)
+    return below and any(paths.is_within(p, row.path) for p, _ in who.grants)
 
 
 def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
@@ -91,7 +92,7 @@ def own_plan(request: HttpRequest, plan_id: UUID) -> PlanRow:
 
 
 def inside(node: OrgNode, unit_path: str, strictly: bool = True) -> bool:
-    return node.path.startswith(unit_path) and (not strictly or node.path != unit_path)
+    return (paths.is_below if strictly else paths.is_within)(node.path, unit_path)
 
 
 def fields(payload: Any, *exclude: str) -> dict:
@@ -105,11 +106,11 @@ def plan_out(plan) -> dict:
     def items(section: str) -> list:
         return list(plan.sections[section].values())
 
-    return _jsonable({
+    return jsonable({
         "id": plan.id, "kind": plan.kind, "tenant_id": plan.tenant_id,
         "campaign_id": plan.root_id, "parent_id": plan.parent_id,
         "parent_version": plan.parent_version, "status": plan.status,
-        "display_status": "upstream_changed" if plan.upstream else plan.status,
+        "display_status": display_status(plan.status, plan.upstream is not None),
         "version": plan.version, "released_version": plan.released_version,
         "header": plan.header, "leading_group": plan.leading_group,
         "topics": items("topics"), "phases": sorted(items("phases"), key=lambda p: (p["start"], p["end"])),
@@ -180,10 +181,10 @@ def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None =
 
 
 def plan_row_out(r: PlanRow) -> dict:
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "parent_id": r.parent_id, "tenant_id": r.node_id,
         "kind": r.kind, "title": r.title, "status": r.status,
-        "display_status": "upstream_changed" if r.upstream_version else r.status,
+        "display_status": display_status(r.status, bool(r.upstream_version)),
         "version": r.version, "released_version": r.released_version,
         "parent_version": r.parent_version, "upstream_version": r.upstream_version,
         "conflicts": len(r.conflicts), "submissions": r.submissions,
@@ -349,31 +350,11 @@ def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
 @router.post("/plans/{plan_id}/amend", response={200: dict, **ERRORS})
 def publish_amendment(request: HttpRequest, plan_id: UUID, payload: AmendIn):
     """Release the amended campaign as the next version, with a change summary. Every
-    derived plan is marked "upstream changed" (here, and by the outbox policy as a net)."""
+    derived plan is then marked "upstream changed" by the outbox policy (one outbox row per
+    child, written when the release is projected)."""
     ev = expected_version(request, payload)
-    out = edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
+    return edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
         plan_id, actor(request), payload.summary, expected_version=ev))
-    notify_children(request, plan_id, out["released_version"])
-    return _camp_out(plan_id)
-
-
-def notify_children(request: HttpRequest, plan_id: UUID, version: int) -> None:
-    children = list(PlanRow.objects.filter(parent_id=plan_id).values_list("id", flat=True))
-
-    def command(rt):
-        last = 0
-        for child in children:
-            for attempt in range(3):  # the outbox actor may be marking the same child
-                try:
-                    last = max(last, rt.campaigns.mark_upstream_changed(child, version, actor=None) or 0)
-                    break
-                except Conflict:
-                    if attempt == 2:
-                        raise
-        return last
-
-    if children:
-        run_command(request, command)
 
 
 def _camp_out(plan_id: UUID) -> dict:
@@ -418,12 +399,9 @@ def approve(request: HttpRequest, plan_id: UUID, payload: CommentIn):
     """The parent unit's admin approves a submitted plan (releasing a version)."""
     _as_parent_admin(request, plan_id)
     ev = expected_version(request, payload)
-    out = edit(request, plan_id, lambda rt: rt.campaigns.approve(
+    return edit(request, plan_id, lambda rt: rt.campaigns.approve(
         plan_id, actor(request), payload.comment, expected_version=ev), "admin", "viewer",
         "auditor", "inspector", "secretary")
-    if out["released_version"] > 1:
-        notify_children(request, plan_id, out["released_version"])
-    return out
 
 
 @router.post("/plans/{plan_id}/return", response={200: dict, **ERRORS})
@@ -443,7 +421,7 @@ def upstream(request: HttpRequest, plan_id: UUID):
     plan = _camp(request).get_plan(plan_id)
     if plan.upstream is None:
         return {"pending": False, "parent_version": plan.parent_version, "diff": None, "conflicts": []}
-    return _jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
+    return jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
                       "based_on": plan.parent_version, "diff": plan.upstream["diff"],
                       "conflicts": plan.conflicts()})
 
@@ -477,4 +455,4 @@ def version_diff(request: HttpRequest, plan_id: UUID, old: int = Query(..., ge=0
                  new: int = Query(..., ge=0, le=MAX_INT)):
     """The structured diff between two released versions."""
     access_plan(request, plan_id)
-    return _jsonable(_camp(request).version_diff(plan_id, old, new))
+    return jsonable(_camp(request).version_diff(plan_id, old, new))
