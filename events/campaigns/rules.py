@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from taolun.events.campaigns.window import overall_window  # noqa: F401 (its home: window.py)
 from taolun.events.kernel import DomainError, NotFound
 from taolun.events.values import MAX_INT, check_hours, clean_text, out_of_range
 
@@ -179,7 +180,7 @@ def hours(value: Any, field: str = "hours", *, positive: bool = False) -> int | 
     return check_hours(number(value, field, positive=positive), field)
 
 
-# Light thresholds a campaign may set (defaults in the progress read model): name -> range.
+# Light thresholds a campaign may set (defaults: lights.DEFAULT_SETTINGS): name -> range.
 PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
     "silent_days": (1, 365),
     "pace_tolerance": (0, 100),
@@ -230,14 +231,6 @@ def check_inside(
             window_end=outer_end,
             **details,
         )
-
-
-def overall_window(phases: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
-    """The span from the earliest phase start to the latest phase end."""
-    phases = list(phases)
-    if not phases:
-        return None
-    return min(p["start"] for p in phases), max(p["end"] for p in phases)
 
 
 # ---------------------------------------------------------------- vocabularies
