@@ -7,7 +7,8 @@ sums are exact and a rebuilt model equals the live one.
 
 Time-dependent figures (days left, overdue and soon-due rectifications, days silent) and the
 light are computed by :func:`assess` from the stored dates and "today" in the configured
-time zone (Asia/Shanghai by default).
+time zone (Asia/Shanghai by default), by the campaign window's rules
+(:mod:`taolun.events.campaigns.window`) and the lights' (:mod:`taolun.events.campaigns.lights`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ COUNTERS = (
 # deadlines: {deadline: n} of open rectifications; reopened_deadlines: the reopened ones.
 HISTOGRAMS = ("by_kind", "by_phase", "days", "day_participants", "day_hours_x100", "req_met_on",
               "deadlines", "reopened_deadlines", "plans")
+
 
 def empty() -> dict[str, Any]:
     return {**{k: 0 for k in COUNTERS}, **{k: {} for k in HISTOGRAMS}}

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
+from taolun.events.campaigns.lights import problem_light
 from taolun.events.values import MAX_INT
 from taolun.infra.blobs import blob_store, is_sha256, safe_filename
 from taolun.platform.api.access import access_node, principal
@@ -29,7 +30,6 @@ from taolun.platform.api.schemas import (
     SuggestionIn,
     TextIn,
 )
-from taolun.events.campaigns.lights import problem_light
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import time_zone
 from taolun.projections.jsonable import jsonable

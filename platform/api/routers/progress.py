@@ -22,18 +22,18 @@ from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
+from taolun.events.campaigns.lights import LIGHTS, MEASURED_KINDS
+from taolun.events.campaigns.plan_status import UPSTREAM_CHANGED
 from taolun.events.values import MAX_INT
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.routers.campaigns import access_plan, expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.schemas import Error, Versioned
-from taolun.events.campaigns.lights import LIGHTS, MEASURED_KINDS
-from taolun.events.campaigns.plan_status import UPSTREAM_CHANGED
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import FRAME_FIELDS, campaign_frame, frame_of, node_light, time_zone
-from taolun.tenants import paths
 from taolun.projections.models import PlanRow, ProgressRow
+from taolun.tenants import paths
 
 router = Router(tags=["progress 进度"])
 
