@@ -63,6 +63,21 @@ class Runtime:
         self.outbox_ready.set()
         return caught_up
 
+    def run_outbox_now(self, rows) -> bool:
+        """Read-your-writes for a policy: perform the outbox ``rows`` a command's projection
+        just wrote now, in this thread, through the path the workers take (``perform``: once
+        per row, confirmed in the effect's transaction; a row a worker has done is skipped),
+        then wait for the events they appended to be projected. A row whose effect fails is
+        left to the workers: the command has committed, its answer must not fail."""
+        from taolun.notifications.dispatch import perform
+
+        for row in rows:
+            try:
+                perform(row.key, row.payload, self.effects[row.actor_name])
+            except Exception:
+                log.warning("outbox row %s left to the workers", row.key, exc_info=True)
+        return self.wait_for(self.apps.recorder.max_notification_id() or 0)
+
     # -- background services -------------------------------------------------------------
 
     def start_projections(self) -> None:

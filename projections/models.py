@@ -129,12 +129,21 @@ class PlanRow(models.Model):
     updated_at = models.DateTimeField()
 
 
-class ActivityRow(models.Model):
+class UnitEntry(models.Model):
+    """What a unit logs against a plan of a campaign (an activity, a suggestion, a problem):
+    the columns every such row has."""
+
     id = models.UUIDField(primary_key=True)
     campaign_id = models.UUIDField()
     plan_id = models.UUIDField()
     node_id = models.UUIDField()
     path = models.CharField(max_length=1024, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityRow(UnitEntry):
     logged_by = models.UUIDField()
     kind = models.CharField(max_length=32)
     title = models.CharField(max_length=500)
@@ -153,12 +162,7 @@ class ActivityRow(models.Model):
         indexes = [models.Index(fields=["node_id", "campaign_id"])]
 
 
-class SuggestionRow(models.Model):
-    id = models.UUIDField(primary_key=True)
-    campaign_id = models.UUIDField()
-    plan_id = models.UUIDField()
-    node_id = models.UUIDField()
-    path = models.CharField(max_length=1024, db_index=True)
+class SuggestionRow(UnitEntry):
     author = models.UUIDField()
     anonymous = models.BooleanField(default=False)
     title = models.CharField(max_length=500)
@@ -174,12 +178,7 @@ class SuggestionRow(models.Model):
         indexes = [models.Index(fields=["node_id", "campaign_id"])]
 
 
-class ProblemRow(models.Model):
-    id = models.UUIDField(primary_key=True)
-    campaign_id = models.UUIDField()
-    plan_id = models.UUIDField()
-    node_id = models.UUIDField()
-    path = models.CharField(max_length=1024, db_index=True)
+class ProblemRow(UnitEntry):
     description = models.TextField()
     category = models.CharField(max_length=32)
     source = models.CharField(max_length=200, default="")

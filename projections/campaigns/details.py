@@ -31,6 +31,17 @@ from taolun.projections.models import (
 )
 
 
+def upstream_key(child_id: UUID, number: int) -> str:
+    """The outbox key telling ``child_id`` that its parent released version ``number``."""
+    return f"upstream:{child_id}:{number}"
+
+
+def upstream_rows(plan_id: UUID, number: int):
+    """The outbox rows telling ``plan_id``'s children about its release ``number``."""
+    children = PlanRow.objects.filter(parent_id=plan_id).values_list("id", flat=True)
+    return OutboxMessage.objects.filter(key__in=[upstream_key(c, number) for c in children])
+
+
 class DetailRows(Rollup):
     """The handlers of the write side's campaign events."""
 
@@ -119,7 +130,7 @@ class DetailRows(Rollup):
             self.settle()  # every child plan is written
             for child in PlanRow.objects.filter(parent_id=row.id).values_list("id", flat=True):
                 OutboxMessage.objects.get_or_create(
-                    key=f"upstream:{child}:{e.number}",
+                    key=upstream_key(child, e.number),
                     defaults={"actor_name": "mark_upstream_changed",
                               "payload": {"child_plan_id": str(child), "parent_version": e.number}},
                 )

@@ -42,6 +42,7 @@ from taolun.platform.api.schemas import (
     TopicPatch,
     Versioned,
 )
+from taolun.projections.campaigns.details import upstream_rows
 from taolun.projections.jsonable import jsonable
 from taolun.projections.models import OrgNode, PlanRow
 from taolun.tenants import paths
@@ -350,11 +351,20 @@ def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
 @router.post("/plans/{plan_id}/amend", response={200: dict, **ERRORS})
 def publish_amendment(request: HttpRequest, plan_id: UUID, payload: AmendIn):
     """Release the amended campaign as the next version, with a change summary. Every
-    derived plan is then marked "upstream changed" by the outbox policy (one outbox row per
-    child, written when the release is projected)."""
+    derived plan is marked "upstream changed" by the outbox policy before the answer."""
     ev = expected_version(request, payload)
-    return edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
+    out = edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
         plan_id, actor(request), payload.summary, expected_version=ev))
+    return tell_children(plan_id, out["released_version"])
+
+
+def tell_children(plan_id: UUID, version: int) -> dict:
+    """The outbox policy's rows for this release, performed before answering (the workers
+    would perform them a moment later); the plan as it stands then."""
+    from taolun.platform.runtime import get_runtime
+
+    get_runtime().run_outbox_now(upstream_rows(plan_id, version))
+    return _camp_out(plan_id)
 
 
 def _camp_out(plan_id: UUID) -> dict:
@@ -399,9 +409,10 @@ def approve(request: HttpRequest, plan_id: UUID, payload: CommentIn):
     """The parent unit's admin approves a submitted plan (releasing a version)."""
     _as_parent_admin(request, plan_id)
     ev = expected_version(request, payload)
-    return edit(request, plan_id, lambda rt: rt.campaigns.approve(
+    out = edit(request, plan_id, lambda rt: rt.campaigns.approve(
         plan_id, actor(request), payload.comment, expected_version=ev), "admin", "viewer",
         "auditor", "inspector", "secretary")
+    return tell_children(plan_id, out["released_version"]) if out["released_version"] > 1 else out
 
 
 @router.post("/plans/{plan_id}/return", response={200: dict, **ERRORS})
