@@ -15,6 +15,8 @@ from tests.integration.test_progress_projection import campaign_state, code, day
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
+BOSS = uuid.uuid4()  # who acts: any id (roles are checked by the API, not by these calls)
+
 
 def with_batch_hooks(runner: ProjectionRunner, on: bool) -> None:
     """What the runner does once it calls the optional hooks around each batch."""
@@ -28,6 +30,18 @@ def with_batch_hooks(runner: ProjectionRunner, on: bool) -> None:
         getattr(projection, "end_batch", lambda: None)()
 
     runner._apply = types.MethodType(_apply, runner)
+
+
+def published_campaign(c, unit, *, requirement: bool = False, **publication) -> tuple:
+    """A campaign of ``unit`` with one phase (days -10…20) and one mandatory topic (and
+    "专题学习 ≥ 1" with ``requirement``), published: (its id, the phase's id)."""
+    cid, _ = c.author_campaign(BOSS, unit, "大讨论")
+    phase, _ = c.add_phase(cid, BOSS, name="学习", start=day(-10), end=day(20))
+    if requirement:
+        c.add_requirement(cid, BOSS, kind="专题学习", metric="count", minimum=1)
+    c.add_topic(cid, BOSS, title="题目", group="一", mandatory=True)
+    c.publish(cid, BOSS, derive_deadline=day(-5), **publication)
+    return cid, phase
 
 
 def figures_of(cid, node) -> dict:
@@ -45,31 +59,26 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     school_2 = t.register_tenant(None, "school", code(), "二中", district_b)[0]
     branch_1 = t.register_tenant(None, "branch", code(), "一中支部", school_1)[0]
     branch_2 = t.register_tenant(None, "branch", code(), "二中支部", school_2)[0]
-    boss = uuid.uuid4()
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    phase, _ = c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, derive_deadline=day(-5))
-    plan_a, _ = c.derive_plan(cid, boss, district_a)
-    c.add_requirement(plan_a, boss, kind="座谈会", metric="count", minimum=1)
-    c.submit(plan_a, boss)
-    c.approve(plan_a, boss)
-    plan_1, _ = c.derive_plan(cid, boss, school_1)
-    c.submit(plan_1, boss)
-    c.approve(plan_1, boss)
+    cid, phase = published_campaign(c, city, requirement=True)
+    plan_a, _ = c.derive_plan(cid, BOSS, district_a)
+    c.add_requirement(plan_a, BOSS, kind="座谈会", metric="count", minimum=1)
+    c.submit(plan_a, BOSS)
+    c.approve(plan_a, BOSS)
+    plan_1, _ = c.derive_plan(cid, BOSS, school_1)
+    c.submit(plan_1, BOSS)
+    c.approve(plan_1, BOSS)
     for _ in range(2):
-        c.log_activity(boss, branch_1, plan_1, kind="专题学习", title="学习", start=day(-3),
+        c.log_activity(BOSS, branch_1, plan_1, kind="专题学习", title="学习", start=day(-3),
                        end=day(-3), participants=10, hours=2, phase_id=phase)
-    c.log_activity(boss, branch_2, cid, kind="主题党日", title="党日", start=day(-2), end=day(-2),
+    c.log_activity(BOSS, branch_2, cid, kind="主题党日", title="党日", start=day(-2), end=day(-2),
                    participants=5, hours=1)
-    p, _ = c.record_problem(boss, branch_2, cid, description="问题", category="工作作风")
-    c.plan_rectification(p, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+    p, _ = c.record_problem(BOSS, branch_2, cid, description="问题", category="工作作风")
+    c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                          deadline=day(-1))
     # A school below district A, with no plan of its own: district A's approved plan governs it.
     school_3 = t.register_tenant(None, "school", code(), "三中", district_a)[0]
     branch_3 = t.register_tenant(None, "branch", code(), "三中支部", school_3)[0]
-    c.log_activity(boss, branch_3, cid, kind="座谈会", title="座谈", start=day(-1), end=day(-1),
+    c.log_activity(BOSS, branch_3, cid, kind="座谈会", title="座谈", start=day(-1), end=day(-1),
                    participants=3, hours=1)
     runner.catch_up()
     assert figures_of(cid, district_a)["activities"] == 3
@@ -118,12 +127,7 @@ def test_coverage_of_units_registered_after_a_publication_to_chosen_units(runtim
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     district_a = t.register_tenant(None, "bureau", code(), "甲区", city)[0]
     district_b = t.register_tenant(None, "bureau", code(), "乙区", city)[0]
-    boss = uuid.uuid4()
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, unit_ids=[district_a], derive_deadline=day(-5))
+    cid, _ = published_campaign(c, city, requirement=True, unit_ids=[district_a])
     # Registered later: a school below the chosen district, its branch, and a branch's
     # twin below the district that was not chosen.
     school_a = t.register_tenant(None, "school", code(), "甲区学校", district_a)[0]
@@ -154,13 +158,9 @@ def test_the_light_refresh_waits_for_the_projection_and_the_filter_still_works(r
     city, _ = t.register_tenant(None, "bureau", code(), "市教育局")
     school = t.register_tenant(None, "school", code(), "一中", city)[0]
     branch = t.register_tenant(None, "branch", code(), "支部", school)[0]
-    boss = uuid.uuid4()
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, derive_deadline=day(-5))
-    p, _ = c.record_problem(boss, branch, cid, description="问题", category="工作作风")
-    c.plan_rectification(p, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
+    cid, _ = published_campaign(c, city)
+    p, _ = c.record_problem(BOSS, branch, cid, description="问题", category="工作作风")
+    c.plan_rectification(p, BOSS, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                          deadline=day(-1))
     runtime.runner.catch_up()
     red = ProgressRow.objects.filter(campaign_id=cid, light="red")
