@@ -27,11 +27,12 @@ from uuid import UUID
 
 from django.db.models import Q
 
+from taolun.events.campaigns.lights import MEASURED_KINDS
+from taolun.events.campaigns.rules import LOGGERS
 from taolun.projections import progress as figures
 from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, ProgressRow
 
 ADMIN = "admin"
-LOGGERS = ("admin", "secretary")  # who logs activities and works on rectifications
 KINDS = ("derive_deadline", "plan_to_review", "plan_returned", "upstream_changed",
          "requirement_behind", "rectification_due", "activity_returned")
 OPEN_PROBLEMS = ("open", "rectifying")
@@ -126,7 +127,7 @@ def _to_review(admin: list[dict], campaigns: dict, on: date) -> list[dict]:
 
 def _requirements(loggers: list[dict], campaigns: dict, on: date) -> list[dict]:
     """Per-unit requirements my branch or office has not met, while the campaign runs."""
-    units = {n["id"]: n for n in loggers if n["kind"] in figures.MEASURED_KINDS}
+    units = {n["id"]: n for n in loggers if n["kind"] in MEASURED_KINDS}
     rows = list(ProgressRow.objects.filter(node_id__in=units, obliged=True, campaign_id__in=campaigns)
                 .values("campaign_id", "node_id", "governing_plan_id", "own"))
     governing = {p["id"]: p["released"] for p in PlanRow.objects.filter(
