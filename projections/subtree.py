@@ -1,12 +1,22 @@
 """Materialised paths in SQL: what :mod:`taolun.tenants.paths` does to one path, done to
-every row of a subtree in one UPDATE."""
+every row of a subtree in one query (selecting it, or moving it in one UPDATE)."""
 
 from __future__ import annotations
 
-from django.db.models import F, Value
+from collections.abc import Iterable
+
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
 from taolun.tenants import paths
+
+
+def within_any(tops: Iterable[str], field: str = "path") -> Q:
+    """Rows whose ``field`` is at or below any of the nodes at ``tops`` (no top: no row)."""
+    q = Q(pk__in=[])
+    for top in tops:
+        q |= Q(**{f"{field}__startswith": top})
+    return q
 
 
 def relocated(field: str, old_top: str, new_top: str) -> Concat:
