@@ -192,3 +192,15 @@ def accepted_response(request: HttpRequest, notification_id: int, created: UUID 
     )
     response["Location"] = status_url
     return response
+
+
+def purge_idempotency_records(max_age_hours: int = 24) -> None:
+    """Forget replayable responses older than a day (clients retry within minutes); a
+    periodic job (``taolun.notifications.actors.periodic_jobs``)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(hours=max_age_hours)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    logging.getLogger("taolun.notifications").info("purged %d idempotency records", deleted)

@@ -9,8 +9,10 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from taolun.events.campaigns.lights import problem_light
 from taolun.infra.blobs import blob_store, is_sha256, safe_filename
 from taolun.platform.api.access import (
+    LOGGERS,
     access_activity,
     access_node,
     access_plan,
@@ -38,7 +40,8 @@ from taolun.platform.api.schemas import (
     TextIn,
 )
 from taolun.projections import progress as figures
-from taolun.projections.campaigns import _jsonable, time_zone
+from taolun.projections.campaigns import time_zone
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import (
     ActivityRow,
     ProblemRow,
@@ -48,7 +51,6 @@ from taolun.projections.models import (
 router = Router(tags=["activities 活动记录"])
 EVIDENCE, ACTIVITIES = ["evidence 佐证材料"], ["activities 活动记录"]
 SUGGESTIONS, PROBLEMS = ["suggestions 献一策"], ["problems 问题与整改"]
-LOGGERS = ("admin", "secretary")
 
 
 # ------------------------------------------------------------------ evidence
@@ -90,7 +92,7 @@ def download_evidence(request: HttpRequest, sha256: str):
 
 
 def activity_out(r: ActivityRow) -> dict:
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "logged_by": r.logged_by, "kind": r.kind, "title": r.title, "start": r.start, "end": r.end,
         "participants": r.participants, "hours": r.hours, "phase_id": r.phase_id,
@@ -164,7 +166,7 @@ def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
     shown = not r.anonymous or any(
         r.path.startswith(p) and len(p) >= len(r.path) for p, _ in who.grants
     ) or r.author == who.user_id
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "author": r.author if shown else None, "anonymous": r.anonymous, "title": r.title,
         "content": r.content, "category": r.category, "status": r.status,
@@ -239,29 +241,14 @@ def answer(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
 # ------------------------------------------------------------------ problems
 
 
-def problem_light(r: ProblemRow, on: date) -> str:
-    """blue: due within 7 days; yellow: behind (reopened); red: overdue; green: done."""
-    if r.status in ("completed", "verified"):
-        return "green"
-    if r.deadline:
-        left = (date.fromisoformat(r.deadline) - on).days
-        if left < 0:
-            return "red"
-        if r.reopened:
-            return "yellow"
-        if left <= figures.DUE_SOON_DAYS:
-            return "blue"
-    return "yellow" if r.reopened else "none"
-
-
 def problem_out(r: ProblemRow, on: date | None = None) -> dict:
     on = on or figures.today(time_zone())
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "description": r.description, "category": r.category, "source": r.source,
         "status": r.status, "rectification": r.rectification, "deadline": r.deadline,
         "percent": r.percent, "reopened": r.reopened, "history": r.history,
-        "light": problem_light(r, on),
+        "light": problem_light(r.status, r.deadline, r.reopened, on),
         "days_left": None if not r.deadline else (date.fromisoformat(r.deadline) - on).days,
         "recorded_at": r.recorded_at.isoformat(),
     })

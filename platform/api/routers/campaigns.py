@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from taolun.events.kernel import Conflict
+from taolun.events.campaigns.plan_status import display_status
 from taolun.events.values import MAX_INT
 from taolun.platform.api.access import access_node, access_own_plan, access_plan, principal
 from taolun.platform.api.commands import actor, run_command
@@ -45,7 +45,8 @@ from taolun.platform.api.schemas import (
     TopicPatch,
     Versioned,
 )
-from taolun.projections.campaigns import _jsonable
+from taolun.projections.campaigns.details import upstream_rows
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import OrgNode, PlanRow
 
 router = Router(tags=["campaigns 活动方案"])
@@ -76,11 +77,11 @@ def plan_out(plan) -> dict:
     def items(section: str) -> list:
         return list(plan.sections[section].values())
 
-    return _jsonable({
+    return jsonable({
         "id": plan.id, "kind": plan.kind, "tenant_id": plan.tenant_id,
         "campaign_id": plan.root_id, "parent_id": plan.parent_id,
         "parent_version": plan.parent_version, "status": plan.status,
-        "display_status": "upstream_changed" if plan.upstream else plan.status,
+        "display_status": display_status(plan.status, plan.upstream is not None),
         "version": plan.version, "released_version": plan.released_version,
         "header": plan.header, "leading_group": plan.leading_group,
         "topics": items("topics"), "phases": sorted(items("phases"), key=lambda p: (p["start"], p["end"])),
@@ -117,7 +118,7 @@ def add_item(request: HttpRequest, plan_id: UUID, section: str,
     item_id = run_command(request, command)
     plan = _camp(request).get_plan(plan_id)
     item = plan.sections[section].get(str(item_id), {"id": item_id})  # a retry: since removed
-    return Status(201, _jsonable({**item, "plan_id": plan.id, "plan_version": plan.version}))
+    return Status(201, jsonable({**item, "plan_id": plan.id, "plan_version": plan.version}))
 
 
 def _camp(request):
@@ -160,10 +161,10 @@ def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None =
 
 
 def plan_row_out(r: PlanRow) -> dict:
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "parent_id": r.parent_id, "tenant_id": r.node_id,
         "kind": r.kind, "title": r.title, "status": r.status,
-        "display_status": "upstream_changed" if r.upstream_version else r.status,
+        "display_status": display_status(r.status, bool(r.upstream_version)),
         "version": r.version, "released_version": r.released_version,
         "parent_version": r.parent_version, "upstream_version": r.upstream_version,
         "conflicts": len(r.conflicts), "submissions": r.submissions,
@@ -318,31 +319,20 @@ def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
 @router.post("/plans/{plan_id}/amend", response={200: PlanOut, **ERRORS}, summary="发布修订版本")
 def publish_amendment(request: HttpRequest, plan_id: UUID, payload: AmendIn):
     """Release the amended campaign as the next version, with a change summary. Every
-    derived plan is marked "upstream changed" (here, and by the outbox policy as a net)."""
+    derived plan is marked "upstream changed" by the outbox policy before the answer."""
     ev = expected_version(request, payload)
     out = edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
         plan_id, actor(request), payload.summary, expected_version=ev))
-    notify_children(request, plan_id, out["released_version"])
+    return tell_children(plan_id, out["released_version"])
+
+
+def tell_children(plan_id: UUID, version: int) -> dict:
+    """The outbox policy's rows for this release, performed before answering (the workers
+    would perform them a moment later); the plan as it stands then."""
+    from taolun.platform.runtime import get_runtime
+
+    get_runtime().run_outbox_now(upstream_rows(plan_id, version))
     return _camp_out(plan_id)
-
-
-def notify_children(request: HttpRequest, plan_id: UUID, version: int) -> None:
-    children = list(PlanRow.objects.filter(parent_id=plan_id).values_list("id", flat=True))
-
-    def command(rt):
-        last = 0
-        for child in children:
-            for attempt in range(3):  # the outbox actor may be marking the same child
-                try:
-                    last = max(last, rt.campaigns.mark_upstream_changed(child, version, actor=None) or 0)
-                    break
-                except Conflict:
-                    if attempt == 2:
-                        raise
-        return last
-
-    if children:
-        run_command(request, command)
 
 
 def _camp_out(plan_id: UUID) -> dict:
@@ -374,9 +364,7 @@ def approve(request: HttpRequest, plan_id: UUID, payload: CommentIn):
     out = edit(request, plan_id, lambda rt: rt.campaigns.approve(
         plan_id, actor(request), payload.comment, expected_version=ev), "admin", "viewer",
         "auditor", "inspector", "secretary")
-    if out["released_version"] > 1:
-        notify_children(request, plan_id, out["released_version"])
-    return out
+    return tell_children(plan_id, out["released_version"]) if out["released_version"] > 1 else out
 
 
 @router.post("/plans/{plan_id}/return", response={200: PlanOut, **ERRORS}, summary="退回实施方案（说明理由）")
@@ -395,7 +383,7 @@ def upstream(request: HttpRequest, plan_id: UUID):
     plan = _camp(request).get_plan(plan_id)
     if plan.upstream is None:
         return {"pending": False, "parent_version": plan.parent_version, "diff": None, "conflicts": []}
-    return _jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
+    return jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
                       "based_on": plan.parent_version, "diff": plan.upstream["diff"],
                       "conflicts": plan.conflicts()})
 
@@ -429,4 +417,4 @@ def version_diff(request: HttpRequest, plan_id: UUID, old: int = Query(..., ge=0
                  new: int = Query(..., ge=0, le=MAX_INT)):
     """The structured diff between two released versions."""
     access_plan(request, plan_id)
-    return _jsonable(_camp(request).version_diff(plan_id, old, new))
+    return jsonable(_camp(request).version_diff(plan_id, old, new))
