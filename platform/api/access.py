@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points import it from here)  # noqa: F401  (re-exported: the roles that log, for routers and pages)
+from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points import it from here)
 from taolun.platform.api.errors import forbidden, not_found
 from taolun.projections.models import (
     ActivityRow,
