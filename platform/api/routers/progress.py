@@ -20,6 +20,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router
 
+from taolun.events.campaigns.lights import LIGHTS
 from taolun.events.campaigns.rules import PROGRESS_SETTINGS
 from taolun.platform.api.access import access_plan, principal
 from taolun.platform.api.errors import not_found
@@ -81,7 +82,7 @@ def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
 def list_units(
     request: HttpRequest, campaign_id: UUID, node_id: UUID, pagination: Query[BoundedPagination.Input],
     kind: KindName | None = None,
-    light: Literal[figures.LIGHTS] | None = None,
+    light: Literal[LIGHTS] | None = None,
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
     silent: bool | None = Query(None, description="measured units silent as last assessed"),
