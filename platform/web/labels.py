@@ -7,5 +7,7 @@ ROLES = {"admin": "管理员", "secretary": "书记/负责人", "inspector": "�
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 PLAN_STATUSES = {"not_derived": "未制定", "draft": "草稿", "submitted": "待审核", "returned": "已退回",
                  "approved": "已批准", "": "—"}
+SECTIONS = {"topics": "讨论题目", "phases": "阶段", "tasks": "工作任务", "requirements": "规定要求"}
+CHANGES = {"added": "新增", "removed": "删除", "changed": "修改"}
 
 GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES}

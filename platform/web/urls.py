@@ -1,6 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, home, progress
+from taolun.platform.web.views import school
 
 app_name = "web"
 
@@ -15,4 +16,8 @@ urlpatterns = [
     path("units/<uuid:unit_id>/activities/new", activities.log_activity, name="log_activity"),
     path("progress", progress.index, name="progress"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>", progress.dashboard, name="dashboard"),
+    # The school's pages (its campaigns, its 实施方案).
+    path("units/<uuid:unit_id>/campaigns", school.unit_campaigns, name="school_campaigns"),
+    path("implementation/<uuid:plan_id>", school.plan_page, name="school_plan"),
+    path("implementation/<uuid:plan_id>/edit", school.plan_edit, name="school_plan_edit"),
 ]
