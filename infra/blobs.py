@@ -33,6 +33,7 @@ def is_sha256(value: object) -> bool:
 CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "heic": "image/heic",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,12 +60,19 @@ class Blob:
                 "filename": self.filename}
 
 
+# An iPhone's photo (HEIF): an ISO-BMFF ``ftyp`` box at offset 4 whose major brand is one
+# of these. Kept as such (a browser that cannot decode it uploads it unchanged).
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
+
+
 def sniff(head: bytes, path: Path | None = None) -> str | None:
     """The file type by magic bytes (zip containers by their members)."""
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return "heic"
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04") and path is not None:
@@ -149,7 +157,7 @@ class BlobStore:
             kind = sniff(head, tmp)
             if kind is None:
                 raise UnsupportedType(
-                    "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、PDF、DOCX、XLSX 文件",
+                    "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、HEIC、PDF、DOCX、XLSX 文件",
                     allowed=sorted(CONTENT_TYPES),
                 )
             sha = digest.hexdigest()

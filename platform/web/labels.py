@@ -9,5 +9,8 @@ PLAN_STATUSES = {"not_derived": "未制定", "draft": "草稿", "submitted": "�
                  "approved": "已批准", "": "—"}
 SECTIONS = {"topics": "讨论题目", "phases": "阶段", "tasks": "工作任务", "requirements": "规定要求"}
 CHANGES = {"added": "新增", "removed": "删除", "changed": "修改"}
+ENTRY_STATUSES = {"logged": "已登记", "returned": "已退回", "retracted": "已撤回"}
+ENTRY_EVENTS = {"corrected": "更正", "retracted": "撤回", "returned": "退回"}
 
-GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES}
+GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES,
+           "entry_statuses": ENTRY_STATUSES, "entry_events": ENTRY_EVENTS}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, home, progress
-from taolun.platform.web.views import school
+from taolun.platform.web.views import entries, school
 
 app_name = "web"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("units/<uuid:unit_id>/campaigns", school.unit_campaigns, name="school_campaigns"),
     path("implementation/<uuid:plan_id>", school.plan_page, name="school_plan"),
     path("implementation/<uuid:plan_id>/edit", school.plan_edit, name="school_plan_edit"),
+    path("units/<uuid:unit_id>/activities", entries.unit_activities, name="unit_activities"),
+    path("activities/<uuid:activity_id>", entries.activity_page, name="activity"),
+    path("activities/<uuid:activity_id>/<str:action>", entries.activity_action, name="activity_action"),
+    path("evidence/<str:sha256>", entries.evidence_file, name="evidence"),
 ]

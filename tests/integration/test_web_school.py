@@ -12,21 +12,15 @@ import uuid
 import pytest
 
 from tests.e2e.campaign_helpers import Campaign, day, ok
-from tests.e2e.conftest import Org
 from tests.e2e.web_client import text_of
-from tests.integration.test_cross_tenant_matrix import operator
-from tests.integration.test_web_todo import person
+from tests.integration.web_people import city_with
 
 
 @pytest.fixture(scope="module")
 def city(runtime):
-    org = Org(operator(runtime))
-    s = type("City", (), {})()
-    s.org = org
-    s.city_admin = person(runtime, org, org.city, "admin")
-    s.school_admin = person(runtime, org, org.school_a, "admin")
-    s.other_admin = person(runtime, org, org.school_b, "admin")
-    s.campaign = Campaign(s.city_admin, org.city, publish=False)
+    s = city_with(runtime, city_admin=("city", "admin"), school_admin=("school_a", "admin"),
+                  other_admin=("school_b", "admin"))
+    s.campaign = Campaign(s.city_admin, s.org.city, publish=False)
     ok(s.city_admin.post(f"/api/v1/plans/{s.campaign.id}/publish", {"derive_deadline": day(5)}))
     return s
 
