@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from taolun.events.kernel import DomainError
 from taolun.platform.api.commands import run_command
+from taolun.platform.api.english import localise
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import Accepted
 
@@ -45,10 +46,18 @@ def run(request: HttpRequest, command: Callable[[Any], Any], fields: Iterable[st
     except (DomainError, ApiError) as error:
         if error.status in (403, 404):
             raise
-        raise FormErrors({field_of(error, fields): error.message}) from error
+        raise FormErrors({field_of(error, fields): localise(request, error.code, error.message)}) from error
 
 
 def required(form: Mapping[str, str], *names: str, message: str) -> None:
     missing = {n: message for n in names if not form.get(n)}
     if missing:
         raise FormErrors(missing)
+
+
+def uuid_or_none(text: str | None) -> UUID | None:
+    """A UUID from a form field or query argument; ``None`` for anything else."""
+    try:
+        return UUID(text) if text else None
+    except ValueError:
+        return None

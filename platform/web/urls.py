@@ -1,7 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, home, progress
-from taolun.platform.web.views import entries, school
+from taolun.platform.web.views import entries, problems, school, suggestions
 
 app_name = "web"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("activities/<uuid:activity_id>", entries.activity_page, name="activity"),
     path("activities/<uuid:activity_id>/<str:action>", entries.activity_action, name="activity_action"),
     path("evidence/<str:sha256>", entries.evidence_file, name="evidence"),
+    path("units/<uuid:unit_id>/suggestions", suggestions.unit_suggestions, name="unit_suggestions"),
+    path("suggestions/<uuid:suggestion_id>/<str:action>", suggestions.suggestion_action, name="suggestion_action"),
+    path("units/<uuid:unit_id>/problems", problems.unit_problems, name="unit_problems"),
+    path("problems/<uuid:problem_id>", problems.problem_page, name="problem"),
+    path("problems/<uuid:problem_id>/progress", problems.report_progress, name="problem_progress"),
 ]

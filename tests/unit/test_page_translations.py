@@ -22,7 +22,9 @@ def page_messages() -> set[str]:
     files = [*TEMPLATES.rglob("*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
     found = {m for f in files if f.name not in ("home.html", "import.html") for m in MESSAGE.findall(f.read_text())}
     for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES, labels.SECTIONS, labels.CHANGES,
-                  labels.ENTRY_STATUSES, labels.ENTRY_EVENTS):
+                  labels.ENTRY_STATUSES, labels.ENTRY_EVENTS, labels.SUGGESTION_STATUSES,
+                  labels.PROBLEM_STATUSES, labels.PROBLEM_LIGHTS, labels.PROBLEM_LIGHT_RULES,
+                  labels.PROBLEM_EVENTS):
         found.update(v for v in names.values() if v != "—")
     return found
 

@@ -37,6 +37,7 @@ from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import KeyedRequest, run_once
 from taolun.platform.api.routers.activities import LOGGERS
 from taolun.platform.runtime import get_runtime
+from taolun.platform.web.forms import uuid_or_none
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.projections import progress as figures
@@ -82,7 +83,7 @@ def log_activity(request: HttpRequest, unit_id: UUID) -> HttpResponse:
         created, errors = _submit(request, node, campaigns, form)
         if created is not None:  # redirect after POST: a reload does not post again
             return HttpResponseRedirect(f"{reverse('web:log_activity', args=[node.id])}?logged={created}")
-    logged = ActivityRow.objects.filter(pk=_uuid(request.GET.get("logged")), node_id=node.id).first()
+    logged = ActivityRow.objects.filter(pk=uuid_or_none(request.GET.get("logged")), node_id=node.id).first()
     return render(request, "activity_form.html", {
         "unit": node, "campaigns": campaigns, "kinds": ACTIVITY_KINDS, "form": form, "errors": errors,
         "logged": logged,
@@ -135,10 +136,3 @@ def store_photos(request: HttpRequest, files) -> list[dict]:
     a receipt for the uploader); the references to cite."""
     who = request.auth  # type: ignore[attr-defined]
     return [blob_store().put(f.chunks(), f.name or "", uploader=who.user_id).ref() for f in files[:MAX_PHOTOS]]
-
-
-def _uuid(text: str | None) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        return None

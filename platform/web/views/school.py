@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 
 from taolun.events.campaigns.plan import EDITABLE
 from taolun.platform.api.access import access_node, access_own_plan, access_plan
-from taolun.platform.api.english import localise
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web import forms, labels
-from taolun.platform.web.forms import FormErrors, required
+from taolun.platform.web.forms import FormErrors, required, uuid_or_none
 from taolun.platform.web.render import not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.projections.mine import published_campaigns
@@ -51,7 +50,7 @@ def unit_campaigns(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             created = _derive(request, node, form)
             return HttpResponseRedirect(reverse("web:school_plan", args=[created]))
         except FormErrors as refused:
-            errors = _localised(request, refused)
+            errors = refused.errors
     rows = {r["campaign_id"]: r for r in ProgressRow.objects.filter(node_id=node.id).values(
         "campaign_id", "plan_id", "plan_status", "expected", "governing_plan_id", "upstream_changed")}
     campaigns = [{"id": c.id, "title": c.title, "window_start": c.window_start, "window_end": c.window_end,
@@ -65,7 +64,7 @@ def unit_campaigns(request: HttpRequest, unit_id: UUID) -> HttpResponse:
 
 def _derive(request: HttpRequest, node: OrgNode, form: dict) -> UUID:
     required(form, "campaign", message=_("请选择活动方案"))
-    row = ProgressRow.objects.filter(node_id=node.id, campaign_id=_uuid(form["campaign"])).first()
+    row = ProgressRow.objects.filter(node_id=node.id, campaign_id=uuid_or_none(form["campaign"])).first()
     if row is None:
         raise FormErrors({"campaign": _("请选择活动方案")})
     parent = row.governing_plan_id  # the nearest released plan above: what the unit derives from
@@ -145,16 +144,9 @@ def plan_edit(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     try:
         handler(request, plan_id, form)
     except FormErrors as refused:
-        return _plan_response(request, row, {action: _localised(request, refused)}, {action: form}, failed=action)
+        return _plan_response(request, row, {action: refused.errors}, {action: form}, failed=action)
     anchor = action.split("_")[-1]
     return HttpResponseRedirect(f"{reverse('web:school_plan', args=[plan_id])}#{anchor}")
-
-
-def _localised(request: HttpRequest, refused: FormErrors) -> dict[str, str]:
-    cause = refused.__cause__
-    if cause is None:
-        return refused.errors
-    return {k: localise(request, cause.code, v) for k, v in refused.errors.items()}  # type: ignore[attr-defined]
 
 
 def _version(form: dict) -> int | None:
@@ -167,7 +159,7 @@ def _actor(request: HttpRequest) -> UUID:
 
 
 def _item(form: dict, name: str) -> UUID:
-    found = _uuid(form.get(name))
+    found = uuid_or_none(form.get(name))
     if found is None:
         raise FormErrors({"form": _("请刷新页面后重试")})
     return found
@@ -211,7 +203,7 @@ def remove_phase(request, plan_id, form):
 def add_task(request, plan_id, form):
     _required(form, "title")
     forms.run(request, lambda rt: rt.campaigns.add_task(
-        plan_id, _actor(request), title=form["title"], phase_id=_uuid(form.get("phase_id")),
+        plan_id, _actor(request), title=form["title"], phase_id=uuid_or_none(form.get("phase_id")),
         description=form.get("description", ""), due=form.get("due") or None,
         expected_version=_version(form)), ("title", "phase_id", "due", "description"))
 
@@ -248,10 +240,3 @@ ACTIONS: dict[str, Callable[[HttpRequest, UUID, dict], None]] = {
     "add_task": add_task, "remove_task": remove_task, "assign_task": assign_task,
     "unassign_task": unassign_task, "submit_plan": submit_plan, "rebase_plan": rebase_plan,
 }
-
-
-def _uuid(text: str | None) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        return None
