@@ -65,7 +65,7 @@ def test_a_school_derives_its_plan_from_the_campaign_published_to_it_and_only_on
 def test_inherited_items_are_locked_and_local_ones_can_be_added_and_removed(city, derived):
     page = html(city.school_admin.web.get(f"/implementation/{derived}"))
     core = re.search(rf'data-topic="{city.campaign.core}".*?</li>', page, re.S).group(0)
-    assert "🔒 上级" in core and "删除" not in core and "不采纳" not in core  # mandatory: locked
+    assert "上级·锁定" in core and "删除" not in core and "不采纳" not in core  # mandatory: locked
     optional = re.search(rf'data-topic="{city.campaign.optional}".*?</li>', page, re.S).group(0)
     assert "不采纳" in optional and "删除" not in optional
     added = edit(city.school_admin, derived, "add_topic", group="（三）", title="如何提升课堂效率")
@@ -143,3 +143,10 @@ def test_a_submitted_plan_is_returned_with_reasons_shown_and_an_upstream_change_
     plan = ok(city.school_admin.get(f"/api/v1/plans/{derived}"))
     assert plan["parent_version"] == 2 and plan["upstream"] is None
     assert "如何推进教育数字化" in [t["title"] for t in plan["topics"]]
+
+
+def test_every_form_on_the_school_pages_carries_its_csrf_token(city, derived):
+    for path in (f"/units/{city.org.school_a['id']}/campaigns", f"/implementation/{derived}"):
+        page = html(city.school_admin.web.get(path))
+        forms = re.findall(r'<form[^>]*method="post".*?</form>', page, re.S)
+        assert forms and all('name="csrfmiddlewaretoken"' in f for f in forms), path
