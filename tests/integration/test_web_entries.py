@@ -129,3 +129,21 @@ def test_a_long_history_is_paginated(city):
     assert "下一页" in first and "上一页" not in first
     last = text_of(html(city.secretary.web.get(f"/units/{unit}/activities?page=999")))
     assert "上一页" in last and "下一页" not in last
+
+
+HOSTILE = '<img src=x onerror=alert(1)>'
+
+
+def test_a_viewer_reads_the_records_without_any_form_and_user_text_is_escaped(runtime, city):
+    from tests.integration.test_web_todo import person
+
+    viewer = person(runtime, city.org, city.org.school_a, "viewer")
+    assert log_with_photos(city, f"{HOSTILE}记录", summary=HOSTILE).status_code == 302
+    [entry] = activities(city.secretary, city.org.branch_a["id"], f"{HOSTILE}记录")
+    listed = html(viewer.web.get(f"/units/{city.org.school_a['id']}/activities"))
+    page = html(viewer.web.get(f"/activities/{entry['id']}"))
+    for shown in (listed, page):
+        assert HOSTILE not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert "登记活动" not in listed and "<form" not in page.split("<main>")[1]
+    assert viewer.web.post(f"/activities/{entry['id']}/return", {"reason": "越权"}).status_code == 403
+    assert ok(city.secretary.get(f"/api/v1/activities/{entry['id']}"))["status"] == "logged"

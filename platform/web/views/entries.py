@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taolun.events.campaigns.tree_rules import SUPERVISORS
 from taolun.platform.api.access import access_activity, access_node
 from taolun.platform.api.routers.activities import LOGGERS
 from taolun.platform.evidence import cited_file
@@ -28,7 +29,6 @@ from taolun.platform.web.session import signed_in
 from taolun.projections.models import ActivityRow, OrgNode
 
 PAGE_SIZE = 20
-SUPERVISORS = ("admin", "inspector")
 CORRECTABLE = ("title", "start", "end", "participants", "hours", "summary")
 
 
