@@ -17,12 +17,18 @@ from tests.integration.web_people import city_with
 
 
 @pytest.fixture(scope="module")
-def city(runtime):
-    s = city_with(runtime, city_admin=("city", "admin"), school_admin=("school_a", "admin"),
-                  other_admin=("school_b", "admin"))
-    s.campaign = Campaign(s.city_admin, s.org.city, publish=False)
-    ok(s.city_admin.post(f"/api/v1/plans/{s.campaign.id}/publish", {"derive_deadline": day(5)}))
-    return s
+def people(runtime):
+    return city_with(runtime, city_admin=("city", "admin"), school_admin=("school_a", "admin"),
+                     other_admin=("school_b", "admin"))
+
+
+@pytest.fixture()
+def city(people):
+    """The people, and a campaign of their own published for each test (tests run in any
+    order; each derives its own plan)."""
+    people.campaign = Campaign(people.city_admin, people.org.city, publish=False)
+    ok(people.city_admin.post(f"/api/v1/plans/{people.campaign.id}/publish", {"derive_deadline": day(5)}))
+    return people
 
 
 def html(response) -> str:
@@ -38,12 +44,13 @@ def edit(api, plan_id: str, action: str, **fields: str):
     return api.web.post(f"/implementation/{plan_id}/edit", {"action": action, "expected_version": version, **fields})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def derived(city):
     unit = city.org.school_a["id"]
     listing = city.school_admin.web.get(f"/units/{unit}/campaigns")
     assert listing.status_code == 200
-    assert "全市教育系统解放思想大讨论活动实施方案" in html(listing) and "制定本单位实施方案" in html(listing)
+    card = re.search(rf'data-campaign="{city.campaign.id}".*?</li>', html(listing), re.S).group(0)
+    assert "全市教育系统解放思想大讨论活动实施方案" in card and "制定本单位实施方案" in card
     made = city.school_admin.web.post(f"/units/{unit}/campaigns", {"campaign": city.campaign.id, "title": "实验中学实施方案"})
     assert made.status_code == 302, html(made)
     return made["Location"].rsplit("/", 1)[-1]
@@ -56,10 +63,11 @@ def test_a_school_derives_its_plan_from_the_campaign_published_to_it_and_only_on
     again = city.school_admin.web.post(f"/units/{unit}/campaigns", {"campaign": city.campaign.id, "title": "第二份"})
     assert again.status_code == 422
     assert "本单位已有该活动的实施方案" in text_of(html(again))
-    mine = ok(city.school_admin.get(f"/api/v1/tenants/{unit}/plans"))["items"]
+    mine = ok(city.school_admin.get(f"/api/v1/tenants/{unit}/plans?campaign_id={city.campaign.id}"))["items"]
     assert [p["id"] for p in mine if p["kind"] == "derived"] == [derived]
     listed = html(city.school_admin.web.get(f"/units/{unit}/campaigns"))
-    assert f"/implementation/{derived}" in listed and "制定本单位实施方案" not in listed
+    card = re.search(rf'data-campaign="{city.campaign.id}".*?</li>', listed, re.S).group(0)
+    assert f"/implementation/{derived}" in card and "制定本单位实施方案" not in card
 
 
 def test_inherited_items_are_locked_and_local_ones_can_be_added_and_removed(city, derived):
@@ -127,18 +135,28 @@ def test_a_foreign_school_gets_the_same_404_page_as_for_a_missing_plan(city, der
     assert plan_version(city.school_admin, derived) == before
 
 
-def test_a_submitted_plan_is_returned_with_reasons_shown_and_an_upstream_change_is_taken(city, derived):
+def test_a_submitted_plan_is_returned_with_reasons_shown_and_an_upstream_change_is_taken_once_its_conflict_is_resolved(
+        city, derived):
     assert edit(city.school_admin, derived, "submit_plan").status_code == 302
     assert ok(city.school_admin.get(f"/api/v1/plans/{derived}"))["status"] == "submitted"
     ok(city.city_admin.post(f"/api/v1/plans/{derived}/return", {"reasons": ["请细化学习讨论阶段的安排"]}))
     page = text_of(html(city.school_admin.web.get(f"/implementation/{derived}")))
     assert "方案被退回" in page and "请细化学习讨论阶段的安排" in page
+    optional = city.campaign.optional
+    assert edit(city.school_admin, derived, "decline_topic", item=optional, reason="本校已开展同类讨论").status_code == 302
     base = f"/api/v1/plans/{city.campaign.id}"
     ok(city.city_admin.post(f"{base}/reopen", {"reason": "增加题目"}))
     ok(city.city_admin.post(f"{base}/topics", {"group": "（三）", "title": "如何推进教育数字化"}), 201)
+    ok(city.city_admin.request("PATCH", f"{base}/topics/{optional}", {"mandatory": True}))
     ok(city.city_admin.post(f"{base}/amend", {"summary": "增加一个题目"}))
     page = text_of(html(city.school_admin.web.get(f"/implementation/{derived}")))
     assert "上级方案已修订（第 2 版）" in page and "讨论题目 · 新增  如何推进教育数字化" in page
+    conflict = "已不采纳的讨论题目“如何打造学校文化”现为必选，请重新采纳"
+    assert "同步前需先解决的冲突" in page and conflict in page
+    blocked = edit(city.school_admin, derived, "rebase_plan")
+    assert blocked.status_code == 422 and "冲突" in text_of(html(blocked))
+    assert edit(city.school_admin, derived, "accept_topic", item=optional).status_code == 302
+    assert conflict not in text_of(html(city.school_admin.web.get(f"/implementation/{derived}")))
     assert edit(city.school_admin, derived, "rebase_plan").status_code == 302
     plan = ok(city.school_admin.get(f"/api/v1/plans/{derived}"))
     assert plan["parent_version"] == 2 and plan["upstream"] is None
