@@ -122,12 +122,13 @@ def test_a_secretary_logs_an_activity_with_a_photo_on_a_phone_and_corrects_it(ph
     phone.screenshot(path=str(out / "activity-phone.png"), full_page=True)
     assert client.get(f"/api/v1/activities/{logged['id']}").body["participants"] == 20
 
-    # 献一策 and the rectification ledger fit the phone too.
+    # The unit's records, 献一策 and the rectification ledger fit the phone too.
     problem = client.post("/api/v1/problems", {"tenant_id": org.branch_a["id"], "plan_id": campaign.id,
                                                "description": "理论学习不够深入", "category": "思想观念"}).body
     client.post(f"/api/v1/problems/{problem['id']}/rectification", {
         "measures": ["每周集中学习"], "lead_leader": "张书记", "responsible_units": ["第一党支部"], "deadline": day(3)})
-    for path, shot in (("suggestions", "suggestions-phone.png"), ("problems", "problems-phone.png")):
+    for path, shot in (("activities", "activities-phone.png"), ("suggestions", "suggestions-phone.png"),
+                       ("problems", "problems-phone.png")):
         phone.goto(f"{server.url}/units/{org.branch_a['id']}/{path}")
         assert no_horizontal_scroll(phone), path
         phone.screenshot(path=str(out / shot))
