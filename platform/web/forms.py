@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from taolun.events.kernel import DomainError
 from taolun.platform.api.commands import run_command
-from taolun.platform.api.english import localise
+from taolun.platform.language import localise
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import Accepted
 

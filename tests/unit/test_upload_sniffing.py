@@ -3,7 +3,8 @@
 
 import pytest
 
-from taolun.infra.blobs import CONTENT_TYPES, BlobStore, UnsupportedType, sniff
+from taolun.events.uploads import sniff
+from taolun.infra.blobs import CONTENT_TYPES, BlobStore, UnsupportedType
 
 
 def iso_bmff(brand: bytes) -> bytes:

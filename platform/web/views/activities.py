@@ -31,11 +31,10 @@ from django.utils.translation import gettext as _
 from taolun.events.campaigns.rules import ACTIVITY_KINDS
 from taolun.events.kernel import Claim, DomainError
 from taolun.infra.blobs import blob_store
-from taolun.platform.api.access import access_node
-from taolun.platform.api.english import localise
+from taolun.platform.api.access import LOGGERS, access_node
+from taolun.platform.language import localise
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import KeyedRequest, run_once
-from taolun.platform.api.routers.activities import LOGGERS
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web.forms import uuid_or_none
 from taolun.platform.web.render import pages_errors, render

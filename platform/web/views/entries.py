@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taolun.events.campaigns.tree_rules import SUPERVISORS
-from taolun.platform.api.access import access_activity, access_node
-from taolun.platform.api.routers.activities import LOGGERS
+from taolun.platform.api.access import LOGGERS, access_activity, access_node
 from taolun.platform.evidence import cited_file
 from taolun.platform.web import forms
 from taolun.platform.web.forms import FormErrors, required

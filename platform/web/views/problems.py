@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taolun.events.kernel import DomainError
-from taolun.platform.api.access import access_node, access_problem
-from taolun.platform.api.english import localise
-from taolun.platform.api.routers.activities import LOGGERS, problem_out
+from taolun.platform.api.access import LOGGERS, access_node, access_problem
+from taolun.platform.language import localise
+from taolun.platform.api.routers.activities import problem_out
 from taolun.platform.web import forms
 from taolun.platform.web.forms import FormErrors, required
 from taolun.platform.web.render import pages_errors, render
