@@ -32,7 +32,12 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"7z\xbc\xaf", "7z", "7z 压缩包"),
     (b"BM", "bmp", "BMP 图片"),
 )
-LABELS = {kind: label for _, kind, label in _MAGIC} | {"docx": "Word 文档", "xlsx": "Excel 表格"}
+LABELS = {kind: label for _, kind, label in _MAGIC} | {"docx": "Word 文档", "xlsx": "Excel 表格",
+                                                       "heic": "HEIC 图片"}
+# An iPhone's photo (HEIF): an ISO-BMFF ``ftyp`` box at offset 4 whose major brand is one of
+# these (a video's ``isom``/``mp42`` is not). Kept as such: a browser that cannot decode it
+# uploads it unchanged.
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
 # How many leading bytes ``sniff`` needs (the MZ check looks for a NUL in the first 512).
 HEAD_BYTES = 512
 
@@ -41,6 +46,8 @@ def sniff(head: bytes) -> str | None:
     """The kind of a file from its first bytes, or ``None`` (plain text, or unknown). "MZ"
     and "BM" open ordinary text too ("MZ…", "BMW…"): they count only with a NUL byte soon
     after, as a binary file has."""
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return "heic"
     for magic, kind, _ in _MAGIC:
         if head.startswith(magic):
             if magic in (b"MZ", b"BM") and b"\x00" not in head[:HEAD_BYTES]:

@@ -32,6 +32,7 @@ def is_sha256(value: object) -> bool:
 CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
+    "heic": "image/heic",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -138,7 +139,7 @@ class BlobStore:
             kind = evidence_kind(head, tmp)
             if kind is None:
                 raise UnsupportedType(
-                    "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、PDF、DOCX、XLSX 文件",
+                    "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、HEIC、PDF、DOCX、XLSX 文件",
                     allowed=sorted(CONTENT_TYPES),
                 )
             sha = digest.hexdigest()

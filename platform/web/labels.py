@@ -7,5 +7,20 @@ ROLES = {"admin": "管理员", "secretary": "书记/负责人", "inspector": "�
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 PLAN_STATUSES = {"not_derived": "未制定", "draft": "草稿", "submitted": "待审核", "returned": "已退回",
                  "approved": "已批准", "": "—"}
+SECTIONS = {"topics": "讨论题目", "phases": "阶段", "tasks": "工作任务", "requirements": "规定要求"}
+CHANGES = {"added": "新增", "removed": "删除", "changed": "修改"}
+ENTRY_STATUSES = {"logged": "已登记", "returned": "已退回", "retracted": "已撤回"}
+ENTRY_EVENTS = {"corrected": "更正", "retracted": "撤回", "returned": "退回"}
+SUGGESTION_STATUSES = {"submitted": "待处理", "adopted": "已采纳"}
+PROBLEM_STATUSES = {"open": "待整改", "rectifying": "整改中", "completed": "已完成", "verified": "已销号"}
+PROBLEM_LIGHTS = {"green": "已完成", "blue": "临近时限", "yellow": "滞后", "red": "逾期", "none": "正常推进"}
+PROBLEM_LIGHT_RULES = {"red": "已过整改时限仍未完成", "yellow": "被重新打开，整改滞后",
+                       "blue": "7 天内到整改时限", "green": "整改完成或已销号"}
+PROBLEM_EVENTS = {"RectificationPlanned": "制定整改措施", "ProgressReported": "整改进展", "Completed": "整改完成",
+                  "Verified": "销号", "Reopened": "重新打开"}
 
-GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES}
+GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES,
+           "entry_statuses": ENTRY_STATUSES, "entry_events": ENTRY_EVENTS,
+           "suggestion_statuses": SUGGESTION_STATUSES, "problem_statuses": PROBLEM_STATUSES,
+           "problem_lights": PROBLEM_LIGHTS, "problem_light_rules": PROBLEM_LIGHT_RULES,
+           "problem_events": PROBLEM_EVENTS}

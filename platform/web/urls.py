@@ -1,6 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, home, progress
+from taolun.platform.web.views import entries, problems, school, suggestions
 
 app_name = "web"
 
@@ -15,4 +16,17 @@ urlpatterns = [
     path("units/<uuid:unit_id>/activities/new", activities.log_activity, name="log_activity"),
     path("progress", progress.index, name="progress"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>", progress.dashboard, name="dashboard"),
+    # The school's pages (its campaigns, its 实施方案).
+    path("units/<uuid:unit_id>/campaigns", school.unit_campaigns, name="school_campaigns"),
+    path("implementation/<uuid:plan_id>", school.plan_page, name="school_plan"),
+    path("implementation/<uuid:plan_id>/edit", school.plan_edit, name="school_plan_edit"),
+    path("units/<uuid:unit_id>/activities", entries.unit_activities, name="unit_activities"),
+    path("activities/<uuid:activity_id>", entries.activity_page, name="activity"),
+    path("activities/<uuid:activity_id>/<str:action>", entries.activity_action, name="activity_action"),
+    path("evidence/<str:sha256>", entries.evidence_file, name="evidence"),
+    path("units/<uuid:unit_id>/suggestions", suggestions.unit_suggestions, name="unit_suggestions"),
+    path("suggestions/<uuid:suggestion_id>/<str:action>", suggestions.suggestion_action, name="suggestion_action"),
+    path("units/<uuid:unit_id>/problems", problems.unit_problems, name="unit_problems"),
+    path("problems/<uuid:problem_id>", problems.problem_page, name="problem"),
+    path("problems/<uuid:problem_id>/progress", problems.report_progress, name="problem_progress"),
 ]

@@ -19,9 +19,12 @@ def catalogue() -> gettext.GNUTranslations:
 
 
 def page_messages() -> set[str]:
-    files = [*TEMPLATES.glob("*.html"), *TEMPLATES.glob("web/*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
+    files = [*TEMPLATES.rglob("*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
     found = {m for f in files if f.name not in ("home.html", "import.html") for m in MESSAGE.findall(f.read_text())}
-    for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES):
+    for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES, labels.SECTIONS, labels.CHANGES,
+                  labels.ENTRY_STATUSES, labels.ENTRY_EVENTS, labels.SUGGESTION_STATUSES,
+                  labels.PROBLEM_STATUSES, labels.PROBLEM_LIGHTS, labels.PROBLEM_LIGHT_RULES,
+                  labels.PROBLEM_EVENTS):
         found.update(v for v in names.values() if v != "—")
     return found
 

@@ -4,13 +4,13 @@ rectifications (问题清单/整改清单)."""
 from datetime import date
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from taolun.events.campaigns.lights import problem_light
-from taolun.infra.blobs import blob_store, is_sha256, safe_filename
+from taolun.infra.blobs import blob_store
 from taolun.platform.api.access import (
     LOGGERS,
     access_activity,
@@ -24,7 +24,7 @@ from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.listing import Rows, subtree_rows
 from taolun.platform.api.outputs import ActivityOut, EvidenceOut, ProblemOut, SuggestionOut
-from taolun.platform.evidence import citation_filename
+from taolun.platform.evidence import cited_file
 from taolun.platform.api.schemas import (
     ActivityCorrectIn,
     ActivityIn,
@@ -59,7 +59,7 @@ SUGGESTIONS, PROBLEMS = ["suggestions 献一策"], ["problems 问题与整改"]
 @router.post("/evidence", response={201: EvidenceOut, **UPLOAD_ERRORS}, summary="上传佐证材料", tags=EVIDENCE)
 def upload_evidence(request: HttpRequest, tenant_id: Form[UUID], file: File[UploadedFile]):
     """Upload one evidence file for a unit (multipart: ``tenant_id`` and ``file``): ≤ 20 MB,
-    JPEG/PNG/PDF/DOCX/XLSX by content (413 ``evidence_too_large``, 415
+    JPEG/PNG/HEIC/PDF/DOCX/XLSX by content (413 ``evidence_too_large``, 415
     ``unsupported_evidence_type``). Answers the reference to put in an activity's or
     rectification's ``evidence``."""
     access_node(request, tenant_id, *LOGGERS)
@@ -72,19 +72,9 @@ def download_evidence(request: HttpRequest, sha256: str):
     """Download an evidence file, streamed with its content type (by its magic bytes).
     Only to callers who can see an activity or a problem that references it (now or in its
     history); anything else answers 404, like a missing file."""
-    sha = sha256.lower()
-    filename = citation_filename(principal(request), sha) if is_sha256(sha) else None
-    opened = blob_store().open(sha) if filename is not None else None
-    if opened is None:
+    response = cited_file(principal(request), sha256)
+    if response is None:
         raise not_found("佐证材料")
-    handle, size, content_type = opened
-    # Django writes filename*=UTF-8''… (RFC 5987) for non-ASCII names; the name is cleaned
-    # of control and bidi-override characters so a download cannot pose as another type.
-    response = FileResponse(handle, content_type=content_type, as_attachment=True,
-                            filename=safe_filename(filename) or sha)
-    response["Content-Length"] = str(size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -25,13 +25,14 @@ document.addEventListener("change", function (event) {
     if (kept && !form.querySelector(".field-error, .error")) {
       Object.keys(kept).forEach(function (name) {
         var field = form.elements.namedItem(name);
-        if (field && name !== "csrfmiddlewaretoken") { field.value = kept[name]; }
+        if (field && field.type !== "file" && name !== "csrfmiddlewaretoken") { field.value = kept[name]; }
       });
     }
     function save() {
       var values = {};
       Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.name && field.name !== "csrfmiddlewaretoken") { values[field.name] = field.value; }
+        // A file cannot be kept (nor put back): the photos are picked again.
+        if (field.name && field.type !== "file" && field.name !== "csrfmiddlewaretoken") { values[field.name] = field.value; }
       });
       store.setItem(key, JSON.stringify(values));
     }
