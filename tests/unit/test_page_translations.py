@@ -19,7 +19,7 @@ def catalogue() -> gettext.GNUTranslations:
 
 
 def page_messages() -> set[str]:
-    files = [*TEMPLATES.glob("*.html"), *TEMPLATES.glob("web/*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
+    files = [*TEMPLATES.rglob("*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
     found = {m for f in files if f.name not in ("home.html", "import.html") for m in MESSAGE.findall(f.read_text())}
     for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES):
         found.update(v for v in names.values() if v != "—")
