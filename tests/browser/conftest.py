@@ -1,1 +1,15 @@
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.test_pages import ARGS, CHROMIUM
 from tests.e2e.conftest import anon, ops, org  # noqa: F401  (the same HTTP fixtures)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, once per module; each test opens its own contexts."""
+    assert CHROMIUM, "Chromium is required for the browser tests: apt-get install chromium"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -8,25 +8,14 @@ written to ``TAOLUN_SCREENSHOTS`` (docs/screenshots when refreshing the docs) or
 import os
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser.test_pages import ARGS, CHROMIUM
 from tests.e2e.campaign_helpers import day
 from tests.e2e.client import Client
 from tests.e2e.test_web_accounts import PASSWORD, person
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM, "Chromium is required for the browser tests: apt-get install chromium"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def sign_in(page, url: str, email: str) -> None:
