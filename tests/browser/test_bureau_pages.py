@@ -133,6 +133,7 @@ def test_a_bureau_authors_publishes_returns_and_approves_and_the_dashboard_shows
 
     desktop.goto(f"{server.url}/progress/{campaign_id}/{org.city['id']}")
     expect(desktop.locator(".figure", has_text="已批准方案").locator("b")).to_have_text("1")
+    expect(desktop.locator("#chart-plans svg")).to_be_visible()  # ECharts drew it, under the CSP
     shots.take(desktop, "dashboard")
     desktop.get_by_role("link", name="没有已批准方案的学校").click()
     expect(desktop.get_by_role("link", name="邗江中学")).to_be_visible()

@@ -6,6 +6,7 @@ with the parent, the dashboard's unit lists; 404 for a foreign unit's or plan's 
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -192,6 +193,11 @@ def test_a_submitted_plan_is_reviewed_beside_its_parent_returned_with_reasons_th
     assert approved.status_code == 302 and ok(school.get(base))["status"] == "approved"
     status, dashboard = page(city, f"/progress/{campaign.id}/{org.city['id']}")
     assert status == 200 and "/units/without_approved" in dashboard
+    charts = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>',
+                                  dashboard, re.S).group(1))
+    levels = {level["label"]: level["counts"] for level in charts["levels"]}
+    assert levels["学校"] == {"approved": 1, "not_derived": 1}  # 实验中学 approved, 邗江中学 not derived
+    assert levels["教育局"] == {"not_derived": 2}
     status, listed = page(city, f"/progress/{campaign.id}/{org.city['id']}/units/without_approved")
     assert status == 200 and "邗江中学" in listed and "实验中学" not in listed
     assert page(bureau.other_admin, f"/progress/{campaign.id}/{org.city['id']}/units/red")[0] == 404
