@@ -77,6 +77,10 @@ def test_a_campaign_of_another_unit_is_the_same_404_as_a_missing_one(bureau):
     refused = post(bureau.other_admin, f"/campaigns/{plan_id}/phases/add", {"name": "x", "start": day(1), "end": day(2)})
     assert refused.status_code == 404
     assert page(bureau.other_admin, f"/review/{plan_id}")[0] == 404
+    for path in ("publish", "takers"):
+        assert page(bureau.other_admin, f"/campaigns/{plan_id}/{path}")[0] == 404
+    assert post(bureau.other_admin, f"/campaigns/{plan_id}/publish", {"derive_deadline": day(3)}).status_code == 404
+    assert post(bureau.other_admin, f"/campaigns/{plan_id}/header", {"title": "越权"}).status_code == 404
 
 
 def test_the_editor_saves_the_header_and_adds_and_removes_items_in_place(bureau, runtime):
@@ -202,3 +206,14 @@ def test_a_submitted_plan_is_reviewed_beside_its_parent_returned_with_reasons_th
     assert status == 200 and "邗江中学" in listed and "实验中学" not in listed
     assert page(bureau.other_admin, f"/progress/{campaign.id}/{org.city['id']}/units/red")[0] == 404
     assert page(city, f"/progress/{campaign.id}/{org.city['id']}/units/nonsense")[0] == 404
+
+
+def test_the_bureau_pages_switch_to_english(bureau):
+    api = bureau.other_admin
+    switched = post(api, "/i18n/setlang/", {"language": "en", "next": "/campaigns"})
+    assert switched.status_code == 302
+    try:
+        html = page(api, "/campaigns")[1]
+        assert "New campaign" in html and "Import a plan" in html and "新建活动方案" not in html
+    finally:
+        post(api, "/i18n/setlang/", {"language": "zh-hans", "next": "/"})
