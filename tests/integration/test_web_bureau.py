@@ -151,6 +151,8 @@ def test_publishing_to_picked_units_then_amending_shows_who_took_which_version(b
     assert done.status_code == 302
     plan = runtime.campaigns.get_plan(uuid.UUID(campaign.id))
     assert plan.publication["scope"] == "units" and [str(u) for u in plan.publication["unit_ids"]] == [org.district_a["id"]]
+    listed = text_of(page(bureau.district_admin, f"/campaigns?unit={org.district_a['id']}")[1])
+    assert re.search(r"全市教育系统解放思想大讨论活动实施方案\s+上级下发", listed)  # published to it
     derived = ok(bureau.district_admin.post(f"/api/v1/plans/{campaign.id}/derive",
                                             {"tenant_id": org.district_a["id"], "title": "广陵区实施方案"}), 201)
     assert post(city, f"/campaigns/{campaign.id}/reopen", {"reason": ""}).status_code == 422
