@@ -99,6 +99,7 @@ def test_the_editor_saves_the_header_and_adds_and_removes_items_in_place(bureau,
                  htmx=True)
     assert added.status_code == 200 and body(added).lstrip().startswith('<section id="sec-phases"')
     assert "学习讨论" in body(added) and "<html" not in body(added)
+    assert 'style="margin-left: 0.0%; width: 100.0%">学习讨论</span>' in body(added)  # the timeline bar
     # a bad window: the error beside the end date, what was typed kept
     bad = post(api, f"/campaigns/{plan_id}/phases/add", {"name": "整改落实", "start": day(40), "end": day(31)}, htmx=True)
     assert bad.status_code == 422

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -131,13 +132,24 @@ def _section(name: str) -> Section:
 # ------------------------------------------------------------------ rendering
 
 
+def timeline(phases: list[dict]) -> list[dict]:
+    """Each phase as a bar on the plan's overall window: offset and width in percent."""
+    if not phases:
+        return []
+    first = date.fromisoformat(min(p["start"] for p in phases))
+    span = (date.fromisoformat(max(p["end"] for p in phases)) - first).days + 1
+    return [{"phase": p, "left": round(100 * (date.fromisoformat(p["start"]) - first).days / span, 1),
+             "width": max(1.0, round(100 * ((date.fromisoformat(p["end"]) - date.fromisoformat(p["start"])).days + 1)
+                                     / span, 1))} for p in phases]
+
+
 def editor_context(request: HttpRequest, plan_id: UUID, **extra: Any) -> dict:
     who = request.auth  # type: ignore[attr-defined]
     row = access_own_plan(request, plan_id)  # the working state is for the plan's own units
     plan = get_runtime().campaigns.get_plan(plan_id)
     phases = sorted(plan.phases.values(), key=lambda p: (p["start"], p["end"]))
     return {
-        "row": row, "plan": plan, "phases": phases, "phase_names": {p["id"]: p["name"] for p in phases},
+        "row": row, "plan": plan, "phases": phases, "timeline": timeline(phases), "phase_names": {p["id"]: p["name"] for p in phases},
         "editable": plan.status in EDITABLE and who.may(row.path, "admin"),
         "admin": who.may(row.path, "admin"), "activity_kinds": ACTIVITY_KINDS,
         "header": header_form(plan), "group": group_form(plan), "forms": {}, "errors": {},
