@@ -220,3 +220,19 @@ def test_the_bureau_pages_switch_to_english(bureau):
         assert "New campaign" in html and "Import a plan" in html and "新建活动方案" not in html
     finally:
         post(api, "/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+
+
+def test_the_campaign_list_pages_long_lists(bureau, runtime, monkeypatch):
+    from taolun.platform.web.views import campaigns
+
+    county = bureau.org.node(bureau.org.city, "bureau", "仪征市教育局")
+    api = person(runtime, bureau.org, county, "admin")
+    first = new_campaign(api, county, "第一个方案")
+    second = new_campaign(api, county, "第二个方案")
+    monkeypatch.setattr(campaigns, "PAGE_SIZE", 1)
+    unit = county["id"]
+    _, one = page(api, f"/campaigns?unit={unit}")
+    _, two = page(api, f"/campaigns?unit={unit}&page=2")
+    assert f"/campaigns/{second}" in one and f"/campaigns/{first}" not in one  # newest first
+    assert f"/campaigns/{first}" in two and "?page=1" in two  # (campaigns published to it may follow)
+    assert re.search(r"第 2 / \d+ 页", text_of(two))

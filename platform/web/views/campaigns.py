@@ -29,9 +29,9 @@ PAGE_SIZE = 20
 
 
 def admin_units(who) -> list[dict]:
-    """The bureaus (and schools) the user administers, top of each grant, by name."""
+    """The bureaus the user administers (campaigns are a bureau's), top of each grant, by name."""
     paths = sorted({p for p, role in who.grants if role == "admin"})
-    return list(OrgNode.objects.filter(path__in=paths, archived=False).exclude(kind__in=("branch", "office"))
+    return list(OrgNode.objects.filter(path__in=paths, archived=False, kind="bureau")
                 .order_by("path").values("id", "name", "path", "kind"))
 
 
