@@ -25,7 +25,7 @@ from taolun.events.campaigns.plan import EDITABLE
 from taolun.platform.api.access import access_own_plan, access_plan
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.forms import lines, perform
+from taolun.platform.web.form_writes import lines, perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 
@@ -185,7 +185,7 @@ def form_write(request: HttpRequest, plan_id: UUID, part: str, fields: tuple[str
     else a redirect (to ``done`` or back to the form's place in the editor)."""
     actor = _writable(request, plan_id)
     form = {k: request.POST.get(k, "").strip() for k in fields}
-    _, errors = perform(lambda rt: command(rt, actor, form), fields, aliases)
+    _, errors = perform(request, lambda rt: command(rt, actor, form), fields, aliases)
     if errors:
         return _page(request, plan_id, status=422, **{part: form}, errors={part: errors})
     return HttpResponseRedirect(done or reverse("web:campaign_edit", args=[plan_id]) + f"#{part}")
@@ -230,7 +230,7 @@ def add_item(request: HttpRequest, plan_id: UUID, section: str) -> HttpResponse:
     spec = _section(section)
     actor = _writable(request, plan_id)
     form = {k: request.POST.get(k, "").strip() for k in spec.fields}
-    _, errors = perform(lambda rt: spec.add(rt, plan_id, actor, form), spec.fields, spec.aliases)
+    _, errors = perform(request, lambda rt: spec.add(rt, plan_id, actor, form), spec.fields, spec.aliases)
     return _section_answer(request, plan_id, section, form if errors else {}, errors)
 
 
@@ -240,5 +240,5 @@ def add_item(request: HttpRequest, plan_id: UUID, section: str) -> HttpResponse:
 def remove_item(request: HttpRequest, plan_id: UUID, section: str, item_id: UUID) -> HttpResponse:
     spec = _section(section)
     actor = _writable(request, plan_id)
-    _, errors = perform(lambda rt: spec.remove(rt, plan_id, actor, item_id), ())
+    _, errors = perform(request, lambda rt: spec.remove(rt, plan_id, actor, item_id), ())
     return _section_answer(request, plan_id, section, {}, errors)

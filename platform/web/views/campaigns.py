@@ -18,7 +18,7 @@ from taolun.events.kernel import DomainError
 from taolun.platform.api.access import access_node
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.forms import perform
+from taolun.platform.web.form_writes import perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.campaign_editor import IMPORT_NOTES
@@ -74,7 +74,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = {"unit": request.POST.get("unit", ""), "title": request.POST.get("title", "").strip()}
         node = access_node(request, _uuid_or_404(form["unit"]), "admin")
-        created, errors = perform(lambda rt: rt.campaigns.author_campaign(
+        created, errors = perform(request, lambda rt: rt.campaigns.author_campaign(
             who.user_id, node.id, form["title"]), fields=("title",))
         if created is not None:
             return HttpResponseRedirect(reverse("web:campaign_edit", args=[created]))

@@ -19,7 +19,7 @@ from taolun.platform.api.access import access_own_plan, access_plan
 from taolun.platform.api.idempotency import Accepted
 from taolun.platform.api.routers.campaigns import notify_children
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.forms import perform
+from taolun.platform.web.form_writes import perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.campaign_editor import editor_context, form_write
@@ -45,7 +45,7 @@ def publish(request: HttpRequest, plan_id: UUID) -> HttpResponse:
         # Every child picked is the whole subtree (later units too); fewer is a list.
         units = None if set(form["units"]) >= {str(c["id"]) for c in children} and children else form["units"]
         who = request.auth  # type: ignore[attr-defined]
-        _, errors = perform(lambda rt: rt.campaigns.publish(
+        _, errors = perform(request, lambda rt: rt.campaigns.publish(
             plan_id, who.user_id, unit_ids=units, derive_deadline=form["derive_deadline"]),
             ("derive_deadline", "unit_ids"), {"unit_ids": "units", "plan_incomplete": "form"})
         if not errors:

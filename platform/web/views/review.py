@@ -18,7 +18,7 @@ from taolun.platform.api.access import access_plan
 from taolun.platform.api.idempotency import Accepted
 from taolun.platform.api.routers.campaigns import notify_children
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.forms import lines, perform
+from taolun.platform.web.form_writes import lines, perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.projections import progress as figures
@@ -89,7 +89,7 @@ def decide(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     who = request.auth  # type: ignore[attr-defined]
     form = {"comment": request.POST.get("comment", "").strip(), "reasons": request.POST.get("reasons", "")}
     if request.POST.get("decision") == "approve":
-        _, errors = perform(lambda rt: rt.campaigns.approve(plan_id, who.user_id, form["comment"]), ("comment",))
+        _, errors = perform(request, lambda rt: rt.campaigns.approve(plan_id, who.user_id, form["comment"]), ("comment",))
         released = get_runtime().campaigns.get_plan(plan_id).released_version
         if not errors and released > 1:
             try:
@@ -97,7 +97,7 @@ def decide(request: HttpRequest, plan_id: UUID) -> HttpResponse:
             except Accepted:
                 pass  # committed; the read side catches up
     else:
-        _, errors = perform(lambda rt: rt.campaigns.return_plan(plan_id, who.user_id, lines(form["reasons"])),
+        _, errors = perform(request, lambda rt: rt.campaigns.return_plan(plan_id, who.user_id, lines(form["reasons"])),
                             ("reasons",), {"reason": "reasons"})
     if errors:
         return render(request, "bureau/review.html", _review_context(request, plan_id, form=form, errors=errors),

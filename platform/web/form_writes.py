@@ -1,6 +1,7 @@
-"""Running a write from a page form: the same application command the API runs, its
-notification waited for (read-your-writes), and a refused command turned into errors beside
-the fields (the domain's ``details.field`` names the field; ``form`` when none matches)."""
+"""Running a write from one of the bureau's page forms: the same application command the
+API runs, its notification waited for (read-your-writes), and a refused command turned into
+errors beside the fields (the domain's ``details.field`` names the field; ``form`` when none
+matches), in the user's language (the API's English messages by code)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
+from django.http import HttpRequest
+
 from taolun.events.kernel import DomainError
+from taolun.platform.api.english import localise
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
 
@@ -31,15 +35,15 @@ def field_of(error: DomainError | ApiError, fields: Iterable[str],
     return "form"
 
 
-def perform(command: Callable[[Any], Any], fields: Iterable[str] = (),
+def perform(request: HttpRequest, command: Callable[[Any], Any], fields: Iterable[str] = (),
             aliases: Mapping[str, str] | None = None) -> tuple[UUID | None, dict[str, str]]:
     """Run ``command(runtime)`` (answering a notification id, or ``(created id, notification
-    id)``); answer (created id, {}) or (None, {field: message})."""
+    id)``); answer (created id, {}) or (None, {field: message in the user's language})."""
     runtime = get_runtime()
     try:
         result = command(runtime)
     except (DomainError, ApiError) as error:
-        return None, {field_of(error, fields, aliases): error.message}
+        return None, {field_of(error, fields, aliases): localise(request, error.code, error.message)}
     created, notification_id = result if isinstance(result, tuple) else (None, result)
     runtime.after_command(notification_id)
     return created, {}
