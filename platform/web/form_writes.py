@@ -12,7 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest
 
 from taolun.events.kernel import DomainError
-from taolun.platform.api.english import localise
+from taolun.platform.language import localise
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
 

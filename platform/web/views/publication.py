@@ -3,7 +3,7 @@ the ones picked, with a deadline to derive), reopen and publish an amendment wit
 summary, and who has taken which version.
 
 The commands are the API's (``Campaigns.publish``, ``reopen``, ``publish_amendment``, then
-the router's ``notify_children``); the follow-up list reads the ``PlanRow`` and
+the router's ``tell_children``); the follow-up list reads the ``PlanRow`` and
 ``ProgressRow`` read models, as ``GET /api/v1/plans/{id}/children`` does."""
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taolun.platform.api.access import access_own_plan, access_plan
-from taolun.platform.api.idempotency import Accepted
-from taolun.platform.api.routers.campaigns import notify_children
+from taolun.platform.api.routers.campaigns import tell_children
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web.form_writes import perform
 from taolun.platform.web.render import pages_errors, render
@@ -72,10 +71,7 @@ def amend(request: HttpRequest, plan_id: UUID) -> HttpResponse:
                         rt.campaigns.publish_amendment(plan_id, actor, form["summary"]),
                         {"plan_incomplete": "summary"}, done=reverse("web:campaign_takers", args=[plan_id]))
     if answer.status_code == 302:
-        try:
-            notify_children(request, plan_id, get_runtime().campaigns.get_plan(plan_id).released_version)
-        except Accepted:
-            pass  # committed; the read side catches up
+        tell_children(plan_id, get_runtime().campaigns.get_plan(plan_id).released_version)
     return answer
 
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from taolun.platform.api.access import access_plan
-from taolun.platform.api.idempotency import Accepted
-from taolun.platform.api.routers.campaigns import notify_children
+from taolun.platform.api.routers.campaigns import tell_children
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web.form_writes import lines, perform
 from taolun.platform.web.render import pages_errors, render
@@ -92,10 +91,7 @@ def decide(request: HttpRequest, plan_id: UUID) -> HttpResponse:
         _, errors = perform(request, lambda rt: rt.campaigns.approve(plan_id, who.user_id, form["comment"]), ("comment",))
         released = get_runtime().campaigns.get_plan(plan_id).released_version
         if not errors and released > 1:
-            try:
-                notify_children(request, plan_id, released)
-            except Accepted:
-                pass  # committed; the read side catches up
+            tell_children(plan_id, released)
     else:
         _, errors = perform(request, lambda rt: rt.campaigns.return_plan(plan_id, who.user_id, lines(form["reasons"])),
                             ("reasons",), {"reason": "reasons"})
