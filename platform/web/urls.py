@@ -1,7 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, home, progress
-from taolun.platform.web.views import entries, problems, school, suggestions
+from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
 
@@ -29,4 +29,22 @@ urlpatterns = [
     path("units/<uuid:unit_id>/problems", problems.unit_problems, name="unit_problems"),
     path("problems/<uuid:problem_id>", problems.problem_page, name="problem"),
     path("problems/<uuid:problem_id>/progress", problems.report_progress, name="problem_progress"),
+    # The bureau: campaigns, the editor, publication, review, unit lists.
+    path("campaigns", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/import", campaigns.campaign_import, name="campaign_import"),
+    path("campaigns/<uuid:plan_id>", campaign_editor.campaign_edit, name="campaign_edit"),
+    path("campaigns/<uuid:plan_id>/header", campaign_editor.edit_header, name="campaign_header"),
+    path("campaigns/<uuid:plan_id>/leading-group", campaign_editor.edit_leading_group, name="campaign_group"),
+    path("campaigns/<uuid:plan_id>/<str:section>/add", campaign_editor.add_item, name="campaign_item_add"),
+    path("campaigns/<uuid:plan_id>/<str:section>/<uuid:item_id>/remove", campaign_editor.remove_item,
+         name="campaign_item_remove"),
+    path("campaigns/<uuid:plan_id>/publish", publication.publish, name="campaign_publish"),
+    path("campaigns/<uuid:plan_id>/reopen", publication.reopen, name="campaign_reopen"),
+    path("campaigns/<uuid:plan_id>/amend", publication.amend, name="campaign_amend"),
+    path("campaigns/<uuid:plan_id>/takers", publication.takers, name="campaign_takers"),
+    path("review", review.queue, name="review_queue"),
+    path("review/<uuid:plan_id>", review.review, name="review"),
+    path("review/<uuid:plan_id>/decide", review.decide, name="review_decide"),
+    path("progress/<uuid:campaign_id>/<uuid:node_id>/units/<str:name>", unit_lists.unit_list, name="unit_list"),
 ]

@@ -1,22 +1,12 @@
 """The signed-in pages on a 375 px phone, in Debian's Chromium against a real server."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser.test_pages import ARGS, CHROMIUM
 from tests.e2e.campaign_helpers import Campaign
 from tests.e2e.test_web_accounts import PASSWORD, person
 
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM, "Chromium is required for the browser tests: apt-get install chromium"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 
+from taolun.platform.web.charts import dashboard_charts
 from taolun.platform.web.render import my_units, not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.projections import progress as figures
@@ -59,6 +60,7 @@ def dashboard(request: HttpRequest, campaign_id: UUID, node_id: UUID) -> HttpRes
     return render(request, "dashboard.html", {
         "campaign": campaign, "node": node, "ancestors": ancestors,
         "red": red, "red_count": red_count, "silent": silent, "silent_count": silent_count,
+        "charts": dashboard_charts(campaign_id, own["path"], node, on),
     })
 
 
