@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_phone_pages import browser, no_horizontal_scroll  # noqa: F401  (fixture)
+from tests.browser.test_phone_pages import no_horizontal_scroll
 from tests.e2e.campaign_helpers import Campaign, day, ok
 from tests.e2e.client import Client
 from tests.e2e.test_web_accounts import PASSWORD, person
@@ -54,14 +54,14 @@ def sign_in(page, server, email: str) -> None:
 
 
 @pytest.fixture()
-def phone(browser):  # noqa: F811
+def phone(browser):
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture()
-def desktop(browser):  # noqa: F811
+def desktop(browser):
     context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
     yield context.new_page()
     context.close()
