@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from taolun.notifications.workflow import deliver_workflow_notice
+
 ROLE_LABELS = {
     "admin": "管理员",
     "secretary": "支部书记/科室负责人",
@@ -77,6 +79,7 @@ def refresh_progress_lights() -> None:
 # dispatcher's wrapper in the effect's transaction (taolun.notifications.dispatch).
 OUTBOX_EFFECTS = {
     "deliver_role_granted_notice": deliver_role_granted_notice,
+    "deliver_workflow_notice": deliver_workflow_notice,
     "mark_upstream_changed": mark_upstream_changed,
 }
 

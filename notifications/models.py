@@ -35,8 +35,16 @@ class OutboxMessage(models.Model):
 
 
 class InboxMessage(models.Model):
+    """One notice to one user. ``key`` is the claim (recipient, rule, subject, due date or
+    event position): unique, so a notice written twice (a projection batch or an actor run
+    again) is still one row. ``subject``/``body`` are the Chinese text; ``rule`` and
+    ``params`` let a page show it in the reader's language (``notifications.texts``)."""
+
     key = models.CharField(max_length=200, unique=True)
     user_id = models.UUIDField(db_index=True)
+    rule = models.CharField(max_length=40, default="")
+    params = models.JSONField(default=dict)
+    level = models.CharField(max_length=8, default="")  # 督办: blue | yellow | red
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,3 +52,4 @@ class InboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user_id", "read_at"], name="inbox_unread")]
