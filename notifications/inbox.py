@@ -46,3 +46,43 @@ def post(recipient: Any, rule: str, subject: Any, when: Any, params: dict[str, A
     except IntegrityError:  # a concurrent copy claimed it first
         return None
     return row if created else None
+
+
+# -- reading: the API and the page share these -----------------------------------------
+
+
+def messages(user_id: Any, unread_only: bool = False):
+    """The user's notices, newest first."""
+    rows = InboxMessage.objects.filter(user_id=user_id)
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def unread_count(user_id: Any) -> int:
+    return InboxMessage.objects.filter(user_id=user_id, read_at__isnull=True).count()
+
+
+def shown(message: InboxMessage) -> tuple[str, str]:
+    """(subject, body) in the active language; notices without a rule (older ones) as stored."""
+    return render(message.rule, message.params) if message.rule else (message.subject, message.body)
+
+
+def mark(user_id: Any, message_id: int, read: bool) -> InboxMessage | None:
+    """Mark one of the user's notices read or unread; None when it is not theirs (or missing).
+    Marking read again keeps the first reading's time."""
+    from django.utils import timezone
+
+    message = InboxMessage.objects.filter(pk=message_id, user_id=user_id).first()
+    if message is None:
+        return None
+    if read and message.read_at is None:
+        message.read_at = timezone.now()
+    elif not read:
+        message.read_at = None
+    message.save(update_fields=["read_at"])
+    return message
+
+
+def mark_all_read(user_id: Any) -> int:
+    from django.utils import timezone
+
+    return InboxMessage.objects.filter(user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())
