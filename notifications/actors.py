@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from taolun.notifications.reminders import scan_reminders
 from taolun.notifications.workflow import deliver_workflow_notice
 
 ROLE_LABELS = {
@@ -87,4 +88,5 @@ OUTBOX_EFFECTS = {
 PERIODIC_JOBS = {
     "refresh_progress_lights": refresh_progress_lights,
     "purge_idempotency_records": purge_idempotency_records,
+    "scan_reminders": scan_reminders,
 }

@@ -11,9 +11,8 @@ from taolun.notifications.dispatch import perform
 from taolun.notifications.actors import OUTBOX_EFFECTS
 from taolun.notifications.models import InboxMessage, OutboxMessage
 from taolun.notifications.texts import render
-from tests.e2e.campaign_helpers import PDF, Campaign, day, ok, upload
-from tests.e2e.conftest import Org
-from tests.integration.test_cross_tenant_matrix import operator
+from tests.e2e.campaign_helpers import PDF, day, ok, upload
+from tests.integration.notice_story import published_story
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
@@ -38,17 +37,8 @@ def rules(user) -> list[str]:
 
 @pytest.fixture(scope="module")
 def story(runtime):
-    org = Org(operator(runtime))
-    s = type("Story", (), {})()
-    s.org = org
-    s.city = org.user_with_role(org.city, "admin")
-    s.district = org.user_with_role(org.district_a, "admin")
-    s.district_b = org.user_with_role(org.district_b, "admin")
-    s.school = org.user_with_role(org.school_a, "admin")
-    s.secretary = org.user_with_role(org.branch_a, "secretary")
-    s.inspector = org.user_with_role(org.city, "inspector")
-    s.campaign = Campaign(s.city, org.city, publish=False)
-    ok(s.city.post(f"/api/v1/plans/{s.campaign.id}/publish", {"derive_deadline": day(5)}))
+    s = published_story(runtime)
+    s.inspector = s.org.user_with_role(s.org.city, "inspector")
     deliver(runtime)
     return s
 

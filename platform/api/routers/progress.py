@@ -42,6 +42,13 @@ class SettingsIn(Versioned):
     pace_tolerance: int | None = None
     red_share: int | None = None
     yellow_share: int | None = None
+    # Reminders: told N days ahead; 督办 yellow N days ahead; re-sent every N days per level.
+    remind_lead_days: int | None = None
+    remind_yellow_days: int | None = None
+    remind_blue_every: int | None = None
+    remind_yellow_every: int | None = None
+    remind_red_every: int | None = None
+    remind_silent_every: int | None = None
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
