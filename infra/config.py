@@ -41,6 +41,8 @@ class Config:
     queue: str  # this installation's broker queue
     scheduler_standby_seconds: float = 30.0  # a scheduler without the lock tries again after
     outbox_lease_seconds: float = 30.0  # an unconfirmed outbox row is sent again after
+    # Outgoing e-mail: smtp://[user:password@]host[:port][?from=addr&starttls=1]; empty: none
+    smtp_url: str = ""
 
     @property
     def event_store_file(self) -> Path:
@@ -99,4 +101,12 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         queue=env.get("TAOLUN_QUEUE") or default_queue(database),
         scheduler_standby_seconds=float(env.get("TAOLUN_SCHEDULER_STANDBY_SECONDS") or 30),
         outbox_lease_seconds=float(env.get("TAOLUN_OUTBOX_LEASE_SECONDS") or 30),
+        smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
     )
+
+
+def smtp_url(url: str) -> str:
+    """``TAOLUN_SMTP_URL``, checked at start: smtp:// or smtps:// with a host, or empty."""
+    if url and (urlparse(url).scheme not in ("smtp", "smtps") or not urlparse(url).hostname):
+        raise ValueError(f"TAOLUN_SMTP_URL: expected smtp://host:port or smtps://…, got {url!r}")
+    return url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from taolun.notifications.channels import send_deliveries
 from taolun.notifications.reminders import scan_reminders
 from taolun.notifications.workflow import deliver_workflow_notice
 
@@ -89,4 +90,5 @@ PERIODIC_JOBS = {
     "refresh_progress_lights": refresh_progress_lights,
     "purge_idempotency_records": purge_idempotency_records,
     "scan_reminders": scan_reminders,
+    "send_deliveries": send_deliveries,
 }

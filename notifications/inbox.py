@@ -29,13 +29,21 @@ def holders(node_id: Any, roles: Iterable[str]) -> list[UUID]:
 
 def claim_key(recipient: Any, rule: str, subject: Any, when: Any) -> str:
     """The stable key of one notice: (recipient, rule, subject, due date or event position)."""
-    return f"{rule}:{subject}:{when}:{recipient}"[:200]
+    return f"{shared_key(rule, subject, when)}:{recipient}"[:200]
+
+
+def shared_key(rule: str, subject: Any, when: Any) -> str:
+    """The notice's key without its recipient: what a unit's webhook hears once."""
+    return f"{rule}:{subject}:{when}"
 
 
 def post(recipient: Any, rule: str, subject: Any, when: Any, params: dict[str, Any],
          level: str = "") -> InboxMessage | None:
-    """Claim the notice's key and write it; answer the new row, or None when that notice was
-    already written (by an earlier run of the same batch or actor)."""
+    """Claim the notice's key and write it, with its outside deliveries; answer the new row,
+    or None when that notice was already written (by an earlier run of the same batch or
+    actor)."""
+    from taolun.notifications.channels import queue
+
     key = claim_key(recipient, rule, subject, when)
     title, body = render(rule, params, CHINESE)
     try:
@@ -43,6 +51,8 @@ def post(recipient: Any, rule: str, subject: Any, when: Any, params: dict[str, A
             row, created = InboxMessage.objects.get_or_create(
                 key=key, defaults={"user_id": recipient, "rule": rule, "params": params,
                                    "level": level, "subject": title[:200], "body": body})
+            if created:
+                queue(row, shared_key(rule, subject, when))
     except IntegrityError:  # a concurrent copy claimed it first
         return None
     return row if created else None

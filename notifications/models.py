@@ -53,3 +53,49 @@ class InboxMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user_id", "read_at"], name="inbox_unread")]
+
+
+class WebhookEndpoint(models.Model):
+    """A unit's outgoing webhook: a generic JSON POST signed with HMAC-SHA256 (see
+    ``notifications/webhooks.py``). The secret is shown to the unit's admin once, at creation."""
+
+    node_id = models.UUIDField(db_index=True)
+    url = models.CharField(max_length=500)
+    secret = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    created_by = models.UUIDField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Delivery(models.Model):
+    """One notice on one outside channel (an e-mail to a user, a POST to an endpoint).
+
+    ``key`` (sha256 of channel, target and the notice's key) is claimed when the notice is
+    written, so a notice is queued for a channel once. Sending claims the row with a lease
+    before it sends and records the outcome after; a failure is retried with backoff and
+    never holds up another row. See docs/notices.md."""
+
+    key = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=16)  # email | webhook
+    target = models.CharField(max_length=500)  # the address, or the endpoint's URL
+    endpoint_id = models.BigIntegerField(null=True, db_index=True)
+    node_id = models.UUIDField(null=True, db_index=True)  # whose admin sees it in the log
+    rule = models.CharField(max_length=40)
+    level = models.CharField(max_length=8, default="")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, default="pending")  # pending | sent | failed | skipped
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True)
+    last_error = models.TextField(blank=True, default="")
+    sent_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"),
+                         name="delivery_due"),
+        ]

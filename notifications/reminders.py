@@ -123,7 +123,7 @@ class Scan:
         slot = (s["remind_lead_days"] - days) // s["remind_blue_every"]
         self.post(user_id, "requirement_behind", item["ref"], f"{item['due']}:{slot}", {
             "unit": item["unit_name"], "kind": item["requirement_kind"], "done": item["achieved"],
-            "need": item["minimum"], "days": days})
+            "need": item["minimum"], "days": days, "unit_id": item["unit_id"]})
 
     # -- a phase begins or ends in N days ----------------------------------------------
 
@@ -175,7 +175,8 @@ class Scan:
                 days = assessed["silent_days"]
                 since = (self.on - timedelta(days=days)).isoformat()
                 slot = (days - cfg["silent_days"]) // s["remind_silent_every"]
-                params = {"unit": row["name"], "days": days, "title": campaign.title}
+                params = {"unit": row["name"], "days": days, "title": campaign.title,
+                          "unit_id": str(row["node_id"])}
                 for user in holders(row["node_id"], WORKERS) + holders(row["parent_id"], ADMINS):
                     self.post(user, "branch_silent", f"{campaign.id}:{row['node_id']}", f"{since}:{slot}", params)
 

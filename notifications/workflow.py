@@ -63,7 +63,7 @@ def plan_submitted(p: dict[str, Any]) -> Recipients:
     if parent is None:
         return []
     return _to_admins(parent.node_id, {"title": plan.title, "unit": _unit_name(plan.node_id),
-                                       "plan_id": str(plan.id)})
+                                       "plan_id": str(plan.id), "unit_id": str(parent.node_id)})
 
 
 def _own_plan(p: dict[str, Any], **extra: Any) -> Recipients:
@@ -71,7 +71,7 @@ def _own_plan(p: dict[str, Any], **extra: Any) -> Recipients:
     if plan is None:
         return []
     return _to_admins(plan.node_id, {"title": plan.title, "unit": _unit_name(plan.node_id),
-                                     "plan_id": str(plan.id), **extra})
+                                     "plan_id": str(plan.id), "unit_id": str(plan.node_id), **extra})
 
 
 def plan_approved(p: dict[str, Any]) -> Recipients:
@@ -114,7 +114,8 @@ def _rectification(p: dict[str, Any], **extra: Any) -> Recipients:
     row = ProblemRow.objects.filter(pk=p["subject_id"]).first()
     if row is None:
         return []
-    params = {"what": row.description[:100], "unit": _unit_name(row.node_id), "problem_id": str(row.id), **extra}
+    params = {"what": row.description[:100], "unit": _unit_name(row.node_id), "problem_id": str(row.id),
+              "unit_id": str(row.node_id), **extra}
     return [(user, params) for user in holders(row.node_id, WORKERS)]
 
 

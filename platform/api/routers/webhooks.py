@@ -1,0 +1,98 @@
+"""A unit's outgoing webhooks and their delivery log, for the unit's admins: create one
+(its secret is shown once), list them, send a test, read what was delivered and how."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from taolun.notifications.channels import delivery_key
+from taolun.notifications.models import Delivery, WebhookEndpoint
+from taolun.notifications.webhooks import new_secret
+from taolun.platform.api.access import access_node, principal
+from taolun.platform.api.errors import ApiError, not_found
+from taolun.platform.api.schemas import Error
+
+router = Router(tags=["webhooks 推送"])
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+class WebhookIn(Schema):
+    url: str = Field(min_length=8, max_length=500)
+
+
+class WebhookOut(Schema):
+    id: int
+    node_id: UUID
+    url: str
+    active: bool
+    created_at: str
+    secret: str | None = None  # only in the answer that created it
+
+
+class DeliveryOut(Schema):
+    id: int
+    channel: str
+    target: str
+    endpoint_id: int | None
+    rule: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def webhook_out(endpoint: WebhookEndpoint, secret: bool = False) -> dict:
+    return {"id": endpoint.id, "node_id": endpoint.node_id, "url": endpoint.url, "active": endpoint.active,
+            "created_at": endpoint.created_at.isoformat(), "secret": endpoint.secret if secret else None}
+
+
+def _check_url(url: str) -> str:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ApiError(422, "invalid_url", "推送地址必须是 http:// 或 https:// 开头的网址", field="url")
+    return url.strip()
+
+
+@router.post("/tenants/{tenant_id}/webhooks", response={201: WebhookOut, **ERRORS}, summary="新建推送地址")
+def create_webhook(request: HttpRequest, tenant_id: UUID, payload: WebhookIn):
+    node = access_node(request, tenant_id, "admin")
+    endpoint = WebhookEndpoint.objects.create(node_id=node.id, url=_check_url(payload.url), secret=new_secret(),
+                                              created_by=principal(request).user_id)
+    return 201, webhook_out(endpoint, secret=True)
+
+
+@router.get("/tenants/{tenant_id}/webhooks", response={200: list[WebhookOut], **ERRORS}, summary="列出推送地址")
+def list_webhooks(request: HttpRequest, tenant_id: UUID):
+    node = access_node(request, tenant_id, "admin")
+    return [webhook_out(e) for e in WebhookEndpoint.objects.filter(node_id=node.id).order_by("id")]
+
+
+@router.post("/webhooks/{webhook_id}/test", response={202: DeliveryOut, **ERRORS}, summary="发送测试推送")
+def send_test(request: HttpRequest, webhook_id: int):
+    endpoint = WebhookEndpoint.objects.filter(pk=webhook_id).first()
+    if endpoint is None:
+        raise not_found("推送地址")
+    access_node(request, endpoint.node_id, "admin")
+    now = timezone.now()
+    row = Delivery.objects.create(
+        key=delivery_key("webhook", endpoint.id, f"test:{now.isoformat()}"), channel="webhook",
+        target=endpoint.url, endpoint_id=endpoint.id, node_id=endpoint.node_id, rule="test",
+        subject="测试推送", body="这是一条测试推送。", next_attempt_at=now)
+    return 202, row
+
+
+@router.get("/tenants/{tenant_id}/webhooks/deliveries", response={200: list[DeliveryOut], **ERRORS},
+            summary="推送记录")
+@paginate
+def list_deliveries(request: HttpRequest, tenant_id: UUID):
+    """The unit's webhook deliveries, newest first: status, attempts, the last error."""
+    node = access_node(request, tenant_id, "admin")
+    return Delivery.objects.filter(node_id=node.id, channel="webhook")
