@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from django.db.models import F, Q
 from django.utils import timezone
 
+from taolun.notifications import robots
 from taolun.notifications.models import Delivery, InboxMessage, WebhookEndpoint
 from taolun.notifications.webhooks import signed_headers
 
@@ -95,15 +96,25 @@ def webhook_body(row: Delivery) -> bytes:
                       ensure_ascii=False, sort_keys=True).encode()
 
 
+def _generic(url: str, secret: str, row: Delivery) -> tuple[str, bytes, dict[str, str]]:
+    body = webhook_body(row)
+    return url, body, {"Content-Type": "application/json; charset=utf-8", "X-Taolun-Delivery": row.key,
+                       **signed_headers(secret, body)}
+
+
+FORMATS = {"json": _generic, "wecom": robots.wecom, "dingtalk": robots.dingtalk}
+
+
 def send_webhook(row: Delivery) -> None:
     endpoint = WebhookEndpoint.objects.get(pk=row.endpoint_id)
-    body = webhook_body(row)
-    request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8", "X-Taolun-Delivery": row.key,
-        **signed_headers(endpoint.secret, body)})
+    url, body, headers = FORMATS[endpoint.kind](endpoint.url, endpoint.secret, row)
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
         if not 200 <= response.status < 300:
             raise OSError(f"HTTP {response.status}")
+        answer = response.read(4096)
+    if endpoint.kind != "json":
+        robots.check_errcode(answer)
 
 
 def _senders(smtp_url: str) -> dict[str, Callable[[Delivery], None] | None]:

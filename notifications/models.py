@@ -57,11 +57,13 @@ class InboxMessage(models.Model):
 
 class WebhookEndpoint(models.Model):
     """A unit's outgoing webhook: a generic JSON POST signed with HMAC-SHA256 (see
-    ``notifications/webhooks.py``). The secret is shown to the unit's admin once, at creation."""
+    ``notifications/webhooks.py``; the secret is made here and shown once, at creation), or
+    a 企业微信/钉钉 group robot (``notifications/robots.py``; 钉钉's secret is the robot's)."""
 
     node_id = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=16, default="json")  # json | wecom (企业微信) | dingtalk (钉钉)
     url = models.CharField(max_length=500)
-    secret = models.CharField(max_length=64)
+    secret = models.CharField(max_length=100, blank=True, default="")
     active = models.BooleanField(default=True)
     created_by = models.UUIDField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -62,11 +62,14 @@ def arrived(folder: Path, to: str) -> list[email.message.EmailMessage]:
 
 
 class Receiver:
-    """A local webhook receiver: records each request; answers 500 to the first ``failing``."""
+    """A local webhook receiver: records each request (and its path); answers 500 to the
+    first ``failing``, then 200 with ``answer``."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[dict, bytes]] = []
+        self.paths: list[str] = []
         self.failing = 0
+        self.answer = b'{"errcode": 0, "errmsg": "ok"}'
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,10 +78,14 @@ class Receiver:
                 if receiver.failing:
                     receiver.failing -= 1
                     self.send_response(500)
-                else:
-                    receiver.requests.append((dict(self.headers), body))
-                    self.send_response(204)
+                    self.end_headers()
+                    return
+                receiver.requests.append((dict(self.headers), body))
+                receiver.paths.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
                 self.end_headers()
+                self.wfile.write(receiver.answer)
 
             def log_message(self, *args):
                 pass
@@ -197,3 +204,45 @@ def test_the_smtp_url_is_read_from_the_environment_and_a_wrong_one_stops_the_sta
     assert load_config(env).smtp_url == ""
     with pytest.raises(ValueError, match="TAOLUN_SMTP_URL"):
         load_config({**env, "TAOLUN_SMTP_URL": "http://mail.example.cn"})
+
+
+def test_wecom_and_dingtalk_robots_get_their_own_formats_and_dingtalk_is_signed_in_the_url(unit, smtp):
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import parse_qs, urlparse
+
+    admin = unit.org.user_with_role(unit.org.school_b, "admin")
+    tenant = f"/api/v1/tenants/{unit.org.school_b['id']}/webhooks"
+    robots = Receiver()
+    ok(admin.post(tenant, {"url": robots.url + "?key=wecom-key", "kind": "wecom"}), 201)
+    ok(admin.post(tenant, {"url": robots.url + "?access_token=ding", "kind": "dingtalk", "secret": "SECabc"}), 201)
+    post(admin.user["id"], "rectification_due", uuid.uuid4().hex, "d:red0", {
+        "what": "理论学习不够深入", "unit": "邗江中学", "due": "2026-01-01", "days_left": -2,
+        "unit_id": unit.org.school_b["id"]}, "red")
+    send_due(smtp_url=smtp[0])
+    by_path = {urlparse(p).query.split("&")[0]: (p, json.loads(b)) for p, (_, b) in zip(robots.paths, robots.requests)}
+    _, wecom = by_path["key=wecom-key"]
+    assert wecom == {"msgtype": "markdown", "markdown": {"content": "**【督办】整改事项已逾期 2 天**\n"
+                                                                    "邗江中学 的整改事项“理论学习不够深入”截止日期 2026-01-01（已逾期 2 天）。"}}
+    path, ding = by_path["access_token=ding"]
+    assert ding["msgtype"] == "text" and ding["text"]["content"].startswith("🔴【督办】整改事项已逾期 2 天")
+    query = parse_qs(urlparse(path).query)
+    timestamp = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SECabc", f"{timestamp}\nSECabc".encode(), hashlib.sha256).digest()).decode()
+    assert query["sign"][0] == expected  # parse_qs undoes the URL-encoding of the Base64
+    robots.server.shutdown()
+
+
+def test_a_robot_answering_an_errcode_is_retried(unit, smtp):
+    admin = unit.org.user_with_role(unit.org.district_b, "admin")
+    robots = Receiver()
+    robots.answer = b'{"errcode": 310000, "errmsg": "sign not match"}'
+    ok(admin.post(f"/api/v1/tenants/{unit.org.district_b['id']}/webhooks",
+                  {"url": robots.url, "kind": "dingtalk", "secret": "SECx"}), 201)
+    post(admin.user["id"], "plan_submitted", uuid.uuid4().hex, 1, {
+        "title": "错误码方案", "unit": "邗江区", "unit_id": unit.org.district_b["id"]})
+    send_due(smtp_url=smtp[0])
+    row = Delivery.objects.get(channel="webhook", params__title="错误码方案")
+    assert (row.status, row.attempts) == ("pending", 1) and "310000" in row.last_error
+    robots.server.shutdown()

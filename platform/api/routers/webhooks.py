@@ -2,6 +2,7 @@
 (its secret is shown once), list them, send a test, read what was delivered and how."""
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -22,11 +23,16 @@ ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 class WebhookIn(Schema):
     url: str = Field(min_length=8, max_length=500)
+    # json: our signed JSON (we make the secret); wecom: 企业微信 robot (its key is in the URL);
+    # dingtalk: 钉钉 robot, with its 加签 secret when it has one
+    kind: Literal["json", "wecom", "dingtalk"] = "json"
+    secret: str | None = Field(default=None, max_length=100)
 
 
 class WebhookOut(Schema):
     id: int
     node_id: UUID
+    kind: str
     url: str
     active: bool
     created_at: str
@@ -48,7 +54,7 @@ class DeliveryOut(Schema):
 
 
 def webhook_out(endpoint: WebhookEndpoint, secret: bool = False) -> dict:
-    return {"id": endpoint.id, "node_id": endpoint.node_id, "url": endpoint.url, "active": endpoint.active,
+    return {"id": endpoint.id, "node_id": endpoint.node_id, "kind": endpoint.kind, "url": endpoint.url, "active": endpoint.active,
             "created_at": endpoint.created_at.isoformat(), "secret": endpoint.secret if secret else None}
 
 
@@ -64,8 +70,9 @@ def _check_url(url: str) -> str:
 @router.post("/tenants/{tenant_id}/webhooks", response={201: WebhookOut, **ERRORS}, summary="新建推送地址")
 def create_webhook(request: HttpRequest, tenant_id: UUID, payload: WebhookIn):
     node = access_node(request, tenant_id, "admin")
-    endpoint = WebhookEndpoint.objects.create(node_id=node.id, url=_check_url(payload.url), secret=new_secret(),
-                                              created_by=principal(request).user_id)
+    secret = new_secret() if payload.kind == "json" else (payload.secret or "").strip()
+    endpoint = WebhookEndpoint.objects.create(node_id=node.id, kind=payload.kind, url=_check_url(payload.url),
+                                              secret=secret, created_by=principal(request).user_id)
     return 201, webhook_out(endpoint, secret=True)
 
 
