@@ -41,3 +41,45 @@ def verify(secret: str, headers: dict[str, str], body: bytes, now: float | None 
     if abs((time.time() if now is None else now) - timestamp) > window:
         return False
     return hmac.compare_digest(signature(secret, timestamp, body), headers.get("X-Taolun-Signature", ""))
+
+
+# -- a unit's endpoints: the one home of their rules (the API and the page call these) ---
+
+KINDS = ("json", "wecom", "dingtalk")
+
+
+class InvalidEndpoint(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def create_endpoint(node_id, url: str, kind: str = "json", secret: str | None = None, created_by=None):
+    """A new endpoint of the unit: an http(s) URL; our own secret for the signed JSON kind,
+    the robot's (optional) for 钉钉."""
+    from urllib.parse import urlparse
+
+    from taolun.notifications.models import WebhookEndpoint
+
+    url = (url or "").strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or len(url) > 500:
+        raise InvalidEndpoint("url", "推送地址必须是 http:// 或 https:// 开头的网址")
+    if kind not in KINDS:
+        raise InvalidEndpoint("kind", "不支持的推送类型")
+    secret = new_secret() if kind == "json" else (secret or "").strip()[:100]
+    return WebhookEndpoint.objects.create(node_id=node_id, kind=kind, url=url, secret=secret, created_by=created_by)
+
+
+def queue_test(endpoint):
+    """A test message for the endpoint, sent with the next deliveries."""
+    from django.utils import timezone
+
+    from taolun.notifications.channels import delivery_key
+    from taolun.notifications.models import Delivery
+
+    now = timezone.now()
+    return Delivery.objects.create(
+        key=delivery_key("webhook", endpoint.id, f"test:{now.isoformat()}"), channel="webhook",
+        target=endpoint.url, endpoint_id=endpoint.id, node_id=endpoint.node_id, rule="test",
+        subject="测试推送", body="这是一条测试推送。", next_attempt_at=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, home, inbox, progress
+from taolun.platform.web.views import accounts, activities, home, inbox, progress, webhooks
 
 app_name = "web"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("inbox", inbox.index, name="inbox"),
     path("inbox/read-all", inbox.mark_all, name="inbox_read_all"),
     path("inbox/<int:message_id>/mark", inbox.mark, name="inbox_mark"),
+    path("units/<uuid:unit_id>/webhooks", webhooks.unit_webhooks, name="webhooks"),
+    path("webhooks/<int:webhook_id>/test", webhooks.send_test, name="webhook_test"),
     path("progress", progress.index, name="progress"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>", progress.dashboard, name="dashboard"),
 ]

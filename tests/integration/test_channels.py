@@ -246,3 +246,27 @@ def test_a_robot_answering_an_errcode_is_retried(unit, smtp):
     row = Delivery.objects.get(channel="webhook", params__title="错误码方案")
     assert (row.status, row.attempts) == ("pending", 1) and "310000" in row.last_error
     robots.server.shutdown()
+
+
+def test_the_webhooks_page_adds_an_endpoint_sends_a_test_and_shows_the_log_to_the_admin_only(runtime, unit, smtp):
+    from tests.e2e.web_client import text_of
+    from tests.integration.test_web_todo import page, person
+
+    admin = person(runtime, unit.org, unit.org.district_a, "admin")
+    secretary = person(runtime, unit.org, unit.org.branch_a, "secretary")
+    where = f"/units/{unit.org.district_a['id']}/webhooks"
+    assert f'href="{where}"' in page(admin, "/inbox")[1]
+    refused = admin.web.post(where, {"url": "ftp://x", "kind": "json"})
+    assert refused.status_code == 422 and "推送地址必须是" in refused.content.decode()
+    hook = Receiver()
+    added = admin.web.post(where, {"url": hook.url, "kind": "json"})
+    assert added.status_code == 200 and 'id="new-secret"' in added.content.decode()
+    [endpoint] = ok(admin.get(f"/api/v1/tenants/{unit.org.district_a['id']}/webhooks"))
+    assert admin.web.post(f"/webhooks/{endpoint['id']}/test").status_code == 302
+    send_due(smtp_url=smtp[0])
+    assert json.loads(hook.requests[-1][1])["subject"] == "测试推送"
+    assert '<tr data-status="sent"><td>' in page(admin, where)[1]
+    assert "测试推送  已送达  1" in text_of(page(admin, where)[1])
+    assert page(secretary, where)[0] == 404  # outside the secretary's grants
+    assert secretary.web.post(f"/webhooks/{endpoint['id']}/test").status_code == 404
+    hook.server.shutdown()

@@ -6,13 +6,11 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from taolun.notifications.channels import delivery_key
 from taolun.notifications.models import Delivery, WebhookEndpoint
-from taolun.notifications.webhooks import new_secret
+from taolun.notifications.webhooks import InvalidEndpoint, create_endpoint, queue_test
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.errors import ApiError, not_found
 from taolun.platform.api.schemas import Error
@@ -58,21 +56,13 @@ def webhook_out(endpoint: WebhookEndpoint, secret: bool = False) -> dict:
             "created_at": endpoint.created_at.isoformat(), "secret": endpoint.secret if secret else None}
 
 
-def _check_url(url: str) -> str:
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ApiError(422, "invalid_url", "推送地址必须是 http:// 或 https:// 开头的网址", field="url")
-    return url.strip()
-
-
 @router.post("/tenants/{tenant_id}/webhooks", response={201: WebhookOut, **ERRORS}, summary="新建推送地址")
 def create_webhook(request: HttpRequest, tenant_id: UUID, payload: WebhookIn):
     node = access_node(request, tenant_id, "admin")
-    secret = new_secret() if payload.kind == "json" else (payload.secret or "").strip()
-    endpoint = WebhookEndpoint.objects.create(node_id=node.id, kind=payload.kind, url=_check_url(payload.url),
-                                              secret=secret, created_by=principal(request).user_id)
+    try:
+        endpoint = create_endpoint(node.id, payload.url, payload.kind, payload.secret, principal(request).user_id)
+    except InvalidEndpoint as invalid:
+        raise ApiError(422, f"invalid_{invalid.field}", invalid.message, field=invalid.field) from None
     return 201, webhook_out(endpoint, secret=True)
 
 
@@ -88,12 +78,7 @@ def send_test(request: HttpRequest, webhook_id: int):
     if endpoint is None:
         raise not_found("推送地址")
     access_node(request, endpoint.node_id, "admin")
-    now = timezone.now()
-    row = Delivery.objects.create(
-        key=delivery_key("webhook", endpoint.id, f"test:{now.isoformat()}"), channel="webhook",
-        target=endpoint.url, endpoint_id=endpoint.id, node_id=endpoint.node_id, rule="test",
-        subject="测试推送", body="这是一条测试推送。", next_attempt_at=now)
-    return 202, row
+    return 202, queue_test(endpoint)
 
 
 @router.get("/tenants/{tenant_id}/webhooks/deliveries", response={200: list[DeliveryOut], **ERRORS},

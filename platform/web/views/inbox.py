@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from taolun.notifications import inbox
 from taolun.platform.web.render import not_found_page, render
 from taolun.platform.web.session import signed_in
+from taolun.projections.models import OrgNode
 
 PAGE = 20
 
@@ -29,9 +30,11 @@ def index(request: HttpRequest) -> HttpResponse:
     notices = [{"id": m.id, "subject": s, "body": b, "level": m.level, "created_at": m.created_at,
                 "read": m.read_at is not None}
                for m in rows[(number - 1) * PAGE:number * PAGE] for s, b in [inbox.shown(m)]]
+    administered = OrgNode.objects.filter(path__in=[p for p, role in who.grants if role == "admin"],
+                                          archived=False).order_by("path").values("id", "name")
     return render(request, "inbox.html", {
         "notices": notices, "unread_only": unread_only, "page": number,
-        "pages": max(1, -(-total // PAGE)), "total": total})
+        "pages": max(1, -(-total // PAGE)), "total": total, "administered": list(administered)})
 
 
 @signed_in
