@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from taolun.notifications import robots
 from taolun.notifications.models import Delivery, InboxMessage, WebhookEndpoint
+from taolun.notifications.preferences import quiet_until, wants_email
 from taolun.notifications.webhooks import signed_headers
 
 log = logging.getLogger("taolun.notifications")
@@ -60,8 +61,9 @@ def queue(notice: InboxMessage, shared_claim: str) -> None:
     common = {"rule": notice.rule, "level": notice.level, "subject": notice.subject,
               "body": notice.body, "params": notice.params}
     email = UserAccount.objects.filter(pk=notice.user_id).values_list("email", flat=True).first()
-    if email:
-        _claim(delivery_key("email", email, notice.key), channel="email", target=email, **common)
+    if email and wants_email(notice.user_id, notice.rule):
+        _claim(delivery_key("email", email, notice.key), channel="email", target=email,
+               user_id=notice.user_id, **common)
     unit = notice.params.get("unit_id")
     if unit:
         for endpoint in WebhookEndpoint.objects.filter(node_id=unit, active=True):
@@ -142,6 +144,10 @@ def send_due(now: datetime | None = None, smtp_url: str | None = None, limit: in
         send = senders.get(row.channel)
         if send is None:
             Delivery.objects.filter(pk=row.pk).update(status="skipped", last_error="no channel configured")
+            continue
+        later = quiet_until(row.user_id, now) if row.channel == "email" and row.user_id else None
+        if later is not None:  # the recipient's quiet hours: wait, no attempt counted
+            Delivery.objects.filter(pk=row.pk).update(next_attempt_at=later)
             continue
         if not _take(row.pk, now):
             continue  # another worker holds it

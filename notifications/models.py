@@ -80,6 +80,7 @@ class Delivery(models.Model):
     key = models.CharField(max_length=64, unique=True)
     channel = models.CharField(max_length=16)  # email | webhook
     target = models.CharField(max_length=500)  # the address, or the endpoint's URL
+    user_id = models.UUIDField(null=True)  # e-mail: the recipient (their quiet hours)
     endpoint_id = models.BigIntegerField(null=True, db_index=True)
     node_id = models.UUIDField(null=True, db_index=True)  # whose admin sees it in the log
     rule = models.CharField(max_length=40)
@@ -101,3 +102,14 @@ class Delivery(models.Model):
             models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"),
                          name="delivery_due"),
         ]
+
+
+class NoticePreference(models.Model):
+    """A user's choices for outside channels: the kinds of notice (rules) not to e-mail, and
+    quiet hours (Asia/Shanghai; e-mail waits until they end). No row: every kind, any time."""
+
+    user_id = models.UUIDField(primary_key=True)
+    email_off = models.JSONField(default=list)  # rules not e-mailed
+    quiet_start = models.CharField(max_length=5, default="")  # "22:00"; empty: no quiet hours
+    quiet_end = models.CharField(max_length=5, default="")  # "07:00"
+    updated_at = models.DateTimeField(auto_now=True)

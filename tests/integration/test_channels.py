@@ -270,3 +270,36 @@ def test_the_webhooks_page_adds_an_endpoint_sends_a_test_and_shows_the_log_to_th
     assert page(secretary, where)[0] == 404  # outside the secretary's grants
     assert secretary.web.post(f"/webhooks/{endpoint['id']}/test").status_code == 404
     hook.server.shutdown()
+
+
+def test_a_user_turns_off_email_for_a_kind_of_notice_and_the_inbox_still_has_it(unit, smtp):
+    url, folder = smtp
+    user = unit.org.user_with_role(unit.org.school_a, "viewer")
+    assert unit.secretary.request("PUT", "/api/v1/me/notice-settings", {"email_off": ["no_such_rule"]}).status == 422
+    settings = ok(user.request("PUT", "/api/v1/me/notice-settings", {"email_off": ["plan_returned"]}))
+    assert settings["email_off"] == ["plan_returned"] and "rectification_due" in settings["rules"]
+    notice(unit, [user], "不发邮件方案")
+    post(user.user["id"], "plan_approved", uuid.uuid4().hex, 1, {"title": "发邮件方案", "unit": "实验中学"})
+    send_due(smtp_url=url)
+    assert [m["Subject"] for m in arrived(folder, user.user["email"])] == ["您的实施方案“发邮件方案”已审核通过"]
+    assert ok(user.get("/api/v1/me/inbox/unread"))["unread"] == 2
+
+
+def test_email_waits_for_the_end_of_quiet_hours_and_is_then_sent_once(unit, smtp):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    url, folder = smtp
+    user = unit.org.user_with_role(unit.org.school_a, "viewer")
+    assert user.request("PUT", "/api/v1/me/notice-settings", {"quiet_start": "25:00", "quiet_end": "07:00"}).status == 422
+    ok(user.request("PUT", "/api/v1/me/notice-settings", {"quiet_start": "22:00", "quiet_end": "07:00"}))
+    post(user.user["id"], "plan_approved", uuid.uuid4().hex, 1, {"title": "夜间方案", "unit": "实验中学"})
+    night = datetime(2030, 3, 1, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    send_due(now=night, smtp_url=url)
+    row = Delivery.objects.get(channel="email", params__title="夜间方案")
+    assert (row.status, row.attempts) == ("pending", 0)
+    assert row.next_attempt_at == datetime(2030, 3, 2, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert arrived(folder, user.user["email"]) == []
+    send_due(now=row.next_attempt_at, smtp_url=url)
+    send_due(now=row.next_attempt_at + timedelta(minutes=5), smtp_url=url)
+    assert [m["Subject"] for m in arrived(folder, user.user["email"])] == ["您的实施方案“夜间方案”已审核通过"]
