@@ -16,9 +16,9 @@ HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class InvalidPreference(ValueError):
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, code: str, field: str, message: str) -> None:
         super().__init__(message)
-        self.field, self.message = field, message
+        self.code, self.field, self.message = code, field, message
 
 
 def get(user_id: Any) -> dict[str, Any]:
@@ -31,12 +31,12 @@ def put(user_id: Any, email_off: list[str], quiet_start: str, quiet_end: str) ->
     """Replace the user's choices; nothing changes when one is wrong."""
     unknown = sorted(set(email_off) - set(TEMPLATES))
     if unknown:
-        raise InvalidPreference("email_off", f"未知的消息类型：{', '.join(unknown)}")
+        raise InvalidPreference(code="unknown_notice_rule", field="email_off", message=f"未知的消息类型：{', '.join(unknown)}")
     for field, value in (("quiet_start", quiet_start), ("quiet_end", quiet_end)):
         if value and not HH_MM.match(value):
-            raise InvalidPreference(field, "时间格式应为 HH:MM，例如 22:00")
+            raise InvalidPreference(code="invalid_quiet_hours", field=field, message="时间格式应为 HH:MM，例如 22:00")
     if bool(quiet_start) != bool(quiet_end) or (quiet_start and quiet_start == quiet_end):
-        raise InvalidPreference("quiet_end", "免打扰时段需要不同的开始和结束时间")
+        raise InvalidPreference(code="invalid_quiet_hours", field="quiet_end", message="免打扰时段需要不同的开始和结束时间")
     NoticePreference.objects.update_or_create(pk=user_id, defaults={
         "email_off": sorted(set(email_off)), "quiet_start": quiet_start, "quiet_end": quiet_end})
     return get(user_id)

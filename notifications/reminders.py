@@ -157,6 +157,7 @@ class Scan:
     # -- a branch silent for N days ----------------------------------------------------
 
     def silent_branches(self) -> None:
+        from taolun.events.campaigns import lights
         from taolun.projections import progress as figures
         from taolun.projections.models import ProgressRow
 
@@ -164,9 +165,9 @@ class Scan:
             window = (campaign.window_start, campaign.window_end) if campaign.window_start else None
             if window is None:
                 continue
-            cfg = figures.settings_of(campaign.progress_settings)
+            cfg = lights.settings_of(campaign.progress_settings)
             s = settings_of(campaign.progress_settings)
-            rows = ProgressRow.objects.filter(campaign_id=campaign.id, kind__in=figures.MEASURED_KINDS,
+            rows = ProgressRow.objects.filter(campaign_id=campaign.id, kind__in=lights.MEASURED_KINDS,
                                               obliged=True).values("node_id", "parent_id", "name", "total")
             for row in rows:
                 assessed = figures.assess(row["total"], window=window, on=self.on, settings=cfg)

@@ -49,9 +49,9 @@ KINDS = ("json", "wecom", "dingtalk")
 
 
 class InvalidEndpoint(ValueError):
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, code: str, field: str, message: str) -> None:
         super().__init__(message)
-        self.field, self.message = field, message
+        self.code, self.field, self.message = code, field, message
 
 
 def create_endpoint(node_id, url: str, kind: str = "json", secret: str | None = None, created_by=None):
@@ -64,9 +64,9 @@ def create_endpoint(node_id, url: str, kind: str = "json", secret: str | None = 
     url = (url or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname or len(url) > 500:
-        raise InvalidEndpoint("url", "推送地址必须是 http:// 或 https:// 开头的网址")
+        raise InvalidEndpoint(code="invalid_url", field="url", message="推送地址必须是 http:// 或 https:// 开头的网址")
     if kind not in KINDS:
-        raise InvalidEndpoint("kind", "不支持的推送类型")
+        raise InvalidEndpoint(code="invalid_webhook_kind", field="kind", message="不支持的推送类型")
     secret = new_secret() if kind == "json" else (secret or "").strip()[:100]
     return WebhookEndpoint.objects.create(node_id=node_id, kind=kind, url=url, secret=secret, created_by=created_by)
 

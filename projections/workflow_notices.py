@@ -17,7 +17,7 @@ from eventsourcing.persistence import Notification
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
-from taolun.notifications.models import OutboxMessage
+from taolun.projections.models import OutboxMessage
 from taolun.projections.runner import Projection, topics_of
 from taolun.tenants.domainmodel import EmailIndex, SiblingCode, Tenant, User
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from taolun.notifications.dispatch import perform
-from taolun.notifications.actors import OUTBOX_EFFECTS
-from taolun.notifications.models import InboxMessage, OutboxMessage
+from taolun.notifications.models import InboxMessage
+from taolun.projections.models import OutboxMessage
 from taolun.notifications.texts import render
+from taolun.notifications.workflow import deliver_workflow_notice
 from tests.e2e.campaign_helpers import PDF, day, ok, upload
 from tests.integration.notice_story import published_story
 
@@ -23,7 +24,7 @@ def deliver(runtime) -> int:
     runtime.runner.catch_up()
     ran = 0
     for row in OutboxMessage.objects.filter(actor_name="deliver_workflow_notice", done_at__isnull=True).order_by("id"):
-        ran += perform(row.key, row.payload, OUTBOX_EFFECTS[row.actor_name])
+        ran += perform(row.key, row.payload, deliver_workflow_notice)
     return ran
 
 
@@ -122,7 +123,7 @@ def test_running_the_same_batch_and_the_same_actor_twice_writes_no_notice_twice(
                 projection.apply(runtime.apps.mapper.to_domain_event(notification), notification)
     assert OutboxMessage.objects.filter(actor_name="deliver_workflow_notice").count() == outbox
     for row in OutboxMessage.objects.filter(actor_name="deliver_workflow_notice"):
-        OUTBOX_EFFECTS[row.actor_name](row.key, row.payload)  # a worker runs each again
+        deliver_workflow_notice(row.key, row.payload)  # a worker runs each again
     assert InboxMessage.objects.count() == before
 
 

@@ -6,10 +6,9 @@ from ninja import Field, Router, Schema
 from taolun.notifications import preferences
 from taolun.platform.api.access import principal
 from taolun.platform.api.errors import ApiError
-from taolun.platform.api.schemas import Error
+from taolun.platform.api.schemas import ERRORS
 
 router = Router(tags=["users 用户与权限"])
-ERRORS = {400: Error, 401: Error, 422: Error}
 
 
 class NoticeSettingsIn(Schema):
@@ -32,4 +31,4 @@ def write_settings(request: HttpRequest, payload: NoticeSettingsIn):
     try:
         return preferences.put(principal(request).user_id, payload.email_off, payload.quiet_start, payload.quiet_end)
     except preferences.InvalidPreference as invalid:
-        raise ApiError(422, f"invalid_{invalid.field}", invalid.message, field=invalid.field) from None
+        raise ApiError(422, invalid.code, invalid.message, field=invalid.field) from None

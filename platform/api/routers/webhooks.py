@@ -6,17 +6,16 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from taolun.notifications.models import Delivery, WebhookEndpoint
 from taolun.notifications.webhooks import InvalidEndpoint, create_endpoint, queue_test
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.errors import ApiError, not_found
-from taolun.platform.api.schemas import Error
+from taolun.platform.api.schemas import ERRORS
 
 router = Router(tags=["webhooks 推送"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
 class WebhookIn(Schema):
@@ -62,8 +61,8 @@ def create_webhook(request: HttpRequest, tenant_id: UUID, payload: WebhookIn):
     try:
         endpoint = create_endpoint(node.id, payload.url, payload.kind, payload.secret, principal(request).user_id)
     except InvalidEndpoint as invalid:
-        raise ApiError(422, f"invalid_{invalid.field}", invalid.message, field=invalid.field) from None
-    return 201, webhook_out(endpoint, secret=True)
+        raise ApiError(422, invalid.code, invalid.message, field=invalid.field) from None
+    return Status(201, webhook_out(endpoint, secret=True))
 
 
 @router.get("/tenants/{tenant_id}/webhooks", response={200: list[WebhookOut], **ERRORS}, summary="列出推送地址")
@@ -81,7 +80,7 @@ def send_test(request: HttpRequest, webhook_id: int):
         access_node(request, endpoint.node_id, "admin")
     except ApiError as refused:  # another unit's endpoint answers as a missing one: no oracle
         raise not_found("推送地址") if refused.status == 404 else refused from None
-    return 202, queue_test(endpoint)
+    return Status(202, queue_test(endpoint))
 
 
 @router.get("/tenants/{tenant_id}/webhooks/deliveries", response={200: list[DeliveryOut], **ERRORS},

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0004_deliveries_and_webhooks'),
+        ('notifications', '0005_deliveries_and_webhooks'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0002_outbox_done_when_effect_committed'),
+        ('notifications', '0003_outbox_moves_to_projections'),
     ]
 
     operations = [

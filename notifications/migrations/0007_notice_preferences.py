@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_webhook_kinds'),
+        ('notifications', '0006_webhook_kinds'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_inbox_rule_params'),
+        ('notifications', '0004_inbox_rule_params'),
     ]
 
     operations = [
