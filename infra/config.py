@@ -52,6 +52,8 @@ class Config:
     import_timeout_seconds: float = 20.0  # a document parse is stopped after this
     sign_in_failures_per_account: int = 5  # failed sign-ins before an account is locked …
     sign_in_lock_minutes: int = 15  # … for this long
+    # Outgoing e-mail: smtp://[user:password@]host[:port][?from=addr&starttls=1]; empty: none
+    smtp_url: str = ""
 
     @property
     def event_store_file(self) -> Path:
@@ -116,4 +118,12 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         import_timeout_seconds=float(env.get("TAOLUN_IMPORT_TIMEOUT_SECONDS") or 20),
         sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
         sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
+        smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
     )
+
+
+def smtp_url(url: str) -> str:
+    """``TAOLUN_SMTP_URL``, checked at start: smtp:// or smtps:// with a host, or empty."""
+    if url and (urlparse(url).scheme not in ("smtp", "smtps") or not urlparse(url).hostname):
+        raise ValueError(f"TAOLUN_SMTP_URL: expected smtp://host:port or smtps://…, got {url!r}")
+    return url

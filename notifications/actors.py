@@ -12,6 +12,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from uuid import UUID
 
+from taolun.notifications.channels import send_deliveries
+from taolun.notifications.reminders import scan_reminders
+from taolun.notifications.workflow import deliver_workflow_notice
+
 log = logging.getLogger("taolun.notifications")
 
 Effect = Callable[[str, dict[str, Any]], None]
@@ -85,6 +89,7 @@ def outbox_effects(campaigns: UpstreamPolicy, poke: Callable[[], None]) -> dict[
     (taolun.notifications.dispatch)."""
     return {
         "deliver_role_granted_notice": deliver_role_granted_notice,
+        "deliver_workflow_notice": deliver_workflow_notice,
         "mark_upstream_changed": mark_upstream_changed(campaigns, poke),
     }
 
@@ -95,4 +100,6 @@ def periodic_jobs(purge_idempotency_records: Job) -> dict[str, Job]:
     return {
         "refresh_progress_lights": refresh_progress_lights,
         "purge_idempotency_records": purge_idempotency_records,
+        "scan_reminders": scan_reminders,
+        "send_deliveries": send_deliveries,
     }

@@ -15,7 +15,8 @@ from taolun.infra.locks import SingletonLock
 log = logging.getLogger("taolun.scheduler")
 
 # actor name -> seconds between runs
-SCHEDULE = {"purge_idempotency_records": 3600, "refresh_progress_lights": 900}
+SCHEDULE = {"purge_idempotency_records": 3600, "refresh_progress_lights": 900, "scan_reminders": 900,
+            "send_deliveries": 30}
 
 
 def run_scheduler(runtime, tick_seconds: float = 5.0) -> None:

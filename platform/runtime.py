@@ -28,9 +28,10 @@ def build_projections() -> list:
     from taolun.projections.campaigns import CampaignProjection
     from taolun.projections.notices import NoticesProjection
     from taolun.projections.org_tree import OrgTreeProjection
+    from taolun.projections.workflow_notices import WorkflowNoticesProjection
 
     # Order matters: the campaign projection reads the org tree of the same batch.
-    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection()]
+    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), WorkflowNoticesProjection()]
 
 
 @dataclass

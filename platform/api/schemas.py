@@ -141,10 +141,29 @@ class IssuedTokenOut(Schema):
 
 class InboxOut(Schema):
     id: int
+    rule: str  # the kind of notice ("plan_returned" …); empty for older notices
+    level: str  # 督办 reminders: blue | yellow | red
     subject: str
     body: str
+    params: dict  # what the notice is about (ids, title …)
     created_at: datetime
     read_at: datetime | None
+
+    @staticmethod
+    def resolve_subject(message) -> str:
+        from taolun.notifications.inbox import shown
+
+        return shown(message)[0]
+
+    @staticmethod
+    def resolve_body(message) -> str:
+        from taolun.notifications.inbox import shown
+
+        return shown(message)[1]
+
+
+class UnreadOut(Schema):
+    unread: int
 
 
 UserOut.model_rebuild()

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from taolun.events.kernel import DomainError
+from taolun.notifications.inbox import unread_count
 from taolun.platform.api.errors import ApiError
 from taolun.platform.web.labels import GLOBALS
 from taolun.projections.models import OrgNode
@@ -20,6 +21,7 @@ def render(request: HttpRequest, template: str, context: dict | None = None, sta
     """A page; the header's user, units (for the switcher) and labels come with it."""
     who = getattr(request, "auth", None)
     full = {**GLOBALS, "who": who, "units": my_units(who) if who else [],
+            "unread": unread_count(who.user_id) if who else 0,
             "current_unit": request.GET.get("unit", ""), **(context or {})}
     html = render_to_string(f"taolun/{template}", full, request=request, using="jinja2")
     return HttpResponse(html, status=status)

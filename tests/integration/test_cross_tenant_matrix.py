@@ -83,10 +83,12 @@ class City:
         token_id = ok(ops.get(f"/api/v1/users/{secretary.user['id']}/tokens"))[0]["token_id"]
         message = InboxMessage.objects.create(
             key=f"matrix-{uuid.uuid4()}", user_id=secretary.user["id"], subject="s", body="b")
+        webhook = ok(school_admin.post(f"/api/v1/tenants/{org.school_a['id']}/webhooks",
+                                       {"url": "https://hooks.example.cn/x"}), 201)
         self.ids = {
             "tenant_id": org.school_a["id"], "node_id": org.school_a["id"], "unit_id": org.branch_a["id"],
             "user_id": secretary.user["id"], "token_id": token_id, "message_id": str(message.id),
-            "plan_id": plan["id"], "campaign_id": self.campaign.id,
+            "webhook_id": str(webhook["id"]), "plan_id": plan["id"], "campaign_id": self.campaign.id,
             "topic_id": self.campaign.optional, "phase_id": self.campaign.p2, "task_id": self.campaign.task,
             "requirement_id": self.campaign.study, "activity_id": activity["id"],
             "suggestion_id": suggestion["id"], "problem_id": problem["id"], "sha256": evidence["sha256"],
@@ -98,6 +100,7 @@ def missing_ids() -> dict[str, str]:
         "tenant_id", "node_id", "unit_id", "user_id", "plan_id", "campaign_id", "topic_id", "phase_id",
         "task_id", "requirement_id", "activity_id", "suggestion_id", "problem_id")}
     return {**ids, "token_id": uuid.uuid4().hex[:16], "message_id": str(10**9 + uuid.uuid4().int % 10**6),
+            "webhook_id": str(10**9 + uuid.uuid4().int % 10**6),
             "sha256": uuid.uuid4().hex * 2}
 
 

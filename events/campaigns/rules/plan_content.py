@@ -24,6 +24,13 @@ PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
     "pace_tolerance": (0, 100),
     "red_share": (0, 100),
     "yellow_share": (0, 100),
+    # Reminders (defaults: taolun.notifications.reminders.DEFAULTS): days ahead, cadences.
+    "remind_lead_days": (1, 60),
+    "remind_yellow_days": (0, 30),
+    "remind_blue_every": (1, 30),
+    "remind_yellow_every": (1, 30),
+    "remind_red_every": (1, 30),
+    "remind_silent_every": (1, 90),
 }
 
 

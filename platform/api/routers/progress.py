@@ -50,7 +50,12 @@ class SettingsIn(Versioned):
     pace_tolerance: int | None = _threshold("pace_tolerance")
     red_share: int | None = _threshold("red_share")
     yellow_share: int | None = _threshold("yellow_share")
-
+    remind_lead_days: int | None = _threshold("remind_lead_days")
+    remind_yellow_days: int | None = _threshold("remind_yellow_days")
+    remind_blue_every: int | None = _threshold("remind_blue_every")
+    remind_yellow_every: int | None = _threshold("remind_yellow_every")
+    remind_red_every: int | None = _threshold("remind_red_every")
+    remind_silent_every: int | None = _threshold("remind_silent_every")
 
 
 def _frame(campaign_id: UUID):

@@ -4,12 +4,11 @@
 from uuid import UUID
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
 from taolun.events.values import MAX_BIGINT
-from taolun.notifications.models import InboxMessage
+from taolun.notifications import inbox
 from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, error_response, forbidden, not_found
@@ -19,6 +18,7 @@ from taolun.platform.api.schemas import (
     ERRORS,
     GrantIn,
     InboxOut,
+    UnreadOut,
     IssuedTokenOut,
     TokenIn,
     TokenOut,
@@ -161,19 +161,37 @@ def read_me(request: HttpRequest):
 @me.get("/me/inbox", response={200: list[InboxOut], **ERRORS}, summary="我的消息")
 @paginate
 def read_inbox(request: HttpRequest, unread: bool = False):
-    messages = InboxMessage.objects.filter(user_id=principal(request).user_id)
-    return messages.filter(read_at__isnull=True) if unread else messages
+    """My notices, newest first (``?unread=true``: only the unread), in my language."""
+    return inbox.messages(principal(request).user_id, unread)
+
+
+@me.get("/me/inbox/unread", response={200: UnreadOut, **ERRORS}, summary="未读消息数", operation_id="count_unread_inbox_messages")
+def count_unread(request: HttpRequest):
+    return {"unread": inbox.unread_count(principal(request).user_id)}
+
+
+@me.post("/me/inbox/read-all", response={200: UnreadOut, **ERRORS}, summary="全部标为已读", operation_id="mark_all_inbox_messages_read")
+def mark_all_read(request: HttpRequest):
+    user_id = principal(request).user_id
+    inbox.mark_all_read(user_id)
+    return {"unread": inbox.unread_count(user_id)}
+
+
+def _mark(request: HttpRequest, message_id: int, read: bool):
+    message = inbox.mark(principal(request).user_id, message_id, read)
+    if message is None:
+        raise not_found("消息")
+    return message
 
 
 @me.post("/me/inbox/{message_id}/read", response={200: InboxOut, **ERRORS}, summary="标记消息为已读", operation_id="mark_inbox_message_read")
 def mark_read(request: HttpRequest, message_id: int = Path(..., ge=1, le=MAX_BIGINT)):
-    message = InboxMessage.objects.filter(pk=message_id, user_id=principal(request).user_id).first()
-    if message is None:
-        raise not_found("消息")
-    if message.read_at is None:
-        message.read_at = timezone.now()
-        message.save(update_fields=["read_at"])
-    return message
+    return _mark(request, message_id, True)
+
+
+@me.post("/me/inbox/{message_id}/unread", response={200: InboxOut, **ERRORS}, summary="标记消息为未读", operation_id="mark_inbox_message_unread")
+def mark_unread(request: HttpRequest, message_id: int = Path(..., ge=1, le=MAX_BIGINT)):
+    return _mark(request, message_id, False)
 
 
 __all__ = ["router", "me", "ApiError"]

@@ -1,0 +1,206 @@
+"""Deadline reminders: one scan over the projections, as of a day (the clock is injected).
+
+Every tick of the scheduler runs :func:`scan` (the ``scan_reminders`` job). It reads what is
+due from the read models — the to-do items of ``projections/todo.py`` (derive deadline,
+requirement behind, rectification due: not computed twice), the campaign's phases and each
+measured unit's silence — and posts a notice to each person concerned. Each notice is
+claimed by (recipient, rule, subject, due date + 督办 level and cadence slot), so a scan
+run twice, or by two workers at once, tells nobody twice; a new slot (the cadence) or a
+higher level tells them again, until the item is done (it leaves the to-do list).
+
+督办 levels: blue when due within ``remind_lead_days``, yellow within
+``remind_yellow_days`` (and on the day), red when overdue — red is copied to the admins of
+the unit above. Rules and cadences are per campaign (its progress settings, validated on
+the write side) over :data:`DEFAULTS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from taolun.events.campaigns import rules
+from taolun.notifications.inbox import holders, post
+
+DEFAULTS = {
+    "remind_lead_days": 7,  # told this many days before a deadline, a phase's start or end
+    "remind_yellow_days": 2,  # 督办 turns yellow this many days before the deadline
+    "remind_blue_every": 3,  # re-sent every N days while blue …
+    "remind_yellow_every": 1,  # … while yellow
+    "remind_red_every": 1,  # … and while red (overdue), copied to the level above
+    "remind_silent_every": 7,  # a silent branch: told again every N days it stays silent
+}
+ESCALATING = ("derive_deadline", "rectification_due")
+ADMINS = ("admin",)
+WORKERS = ("admin", "secretary")
+
+clock: Callable[[], date] = rules.today  # tests replace it, or pass ``on`` to :func:`scan`
+
+
+def settings_of(stored: dict[str, Any] | None) -> dict[str, int]:
+    return {**DEFAULTS, **{k: v for k, v in (stored or {}).items() if k in DEFAULTS}}
+
+
+def level(days_left: int, s: dict[str, int]) -> tuple[str, int] | None:
+    """(督办 level, cadence slot) of an item due in ``days_left`` days; None while it is
+    further off than the lead time. The slot counts the cadence's periods since the level
+    began, so one notice per level and period."""
+    if days_left < 0:
+        return "red", (-1 - days_left) // s["remind_red_every"]
+    if days_left <= s["remind_yellow_days"]:
+        return "yellow", (s["remind_yellow_days"] - days_left) // s["remind_yellow_every"]
+    if days_left <= s["remind_lead_days"]:
+        return "blue", (s["remind_lead_days"] - days_left) // s["remind_blue_every"]
+    return None
+
+
+class Scan:
+    def __init__(self, on: date) -> None:
+        from taolun.projections.models import PlanRow
+
+        self.on = on
+        self.posted = 0
+        self.campaigns = {c.id: c for c in PlanRow.objects.filter(kind="campaign", released_version__gt=0)}
+        self._parents: dict[Any, Any] = {}
+
+    def settings(self, campaign_id: Any) -> dict[str, int]:
+        from uuid import UUID
+
+        campaign = self.campaigns.get(UUID(str(campaign_id))) if campaign_id else None
+        return settings_of(campaign.progress_settings if campaign else None)
+
+    def post(self, user: Any, rule: str, subject: Any, when: Any, params: dict, lvl: str = "") -> None:
+        if post(user, rule, subject, when, params, lvl) is not None:
+            self.posted += 1
+
+    def parent_of(self, node_id: Any) -> Any:
+        from taolun.projections.models import OrgNode
+
+        if node_id not in self._parents:
+            self._parents[node_id] = OrgNode.objects.filter(pk=node_id).values_list("parent_id", flat=True).first()
+        return self._parents[node_id]
+
+    # -- the to-do items: derive deadline, rectification due, requirement behind ---------
+
+    def todo_items(self) -> None:
+        from taolun.projections.models import Grant
+        from taolun.projections.todo import todo
+
+        grants: dict[Any, list[tuple[str, str]]] = defaultdict(list)
+        for user_id, path, role in Grant.objects.values_list("user_id", "path", "role").order_by("user_id"):
+            grants[user_id].append((path, role))
+        for user_id, held in grants.items():
+            for item in todo(held, self.on):
+                handle = TODO_RULES.get(item["kind"])
+                if handle is not None:
+                    handle(self, user_id, item)
+
+    def escalating(self, user_id: Any, item: dict) -> None:
+        if item["days_left"] is None:
+            return
+        s = self.settings(item.get("campaign_id"))
+        found = level(item["days_left"], s)
+        if found is None:
+            return
+        lvl, slot = found
+        params = {"title": item.get("campaign_title", ""), "unit": item["unit_name"], "due": item["due"],
+                  "days_left": item["days_left"], "what": item.get("description", ""),
+                  "unit_id": item["unit_id"]}
+        when = f"{item['due']}:{lvl}{slot}"
+        self.post(user_id, item["kind"], item["ref"], when, params, lvl)
+        if lvl == "red":  # copied to the level above
+            parent = self.parent_of(item["unit_id"])
+            for boss in holders(parent, ADMINS) if parent else []:
+                self.post(boss, item["kind"], item["ref"], when, params, lvl)
+
+    def requirement_behind(self, user_id: Any, item: dict) -> None:
+        s = self.settings(item.get("campaign_id"))
+        days = item["days_left"]
+        if days is None or not 0 <= days <= s["remind_lead_days"]:
+            return
+        slot = (s["remind_lead_days"] - days) // s["remind_blue_every"]
+        self.post(user_id, "requirement_behind", item["ref"], f"{item['due']}:{slot}", {
+            "unit": item["unit_name"], "kind": item["requirement_kind"], "done": item["achieved"],
+            "need": item["minimum"], "days": days, "unit_id": item["unit_id"]})
+
+    # -- a phase begins or ends in N days ----------------------------------------------
+
+    def phases(self) -> None:
+        from taolun.projections.models import ProgressRow
+
+        for campaign in self.campaigns.values():
+            s = settings_of(campaign.progress_settings)
+            coming = []
+            for phase_id, phase in sorted((campaign.phases or {}).items()):
+                for rule, day in (("phase_begins", phase.get("start")), ("phase_ends", phase.get("end"))):
+                    days = (date.fromisoformat(day) - self.on).days if day else None
+                    if days is not None and 0 < days <= s["remind_lead_days"]:
+                        coming.append((rule, phase_id, phase.get("name", ""), day, days))
+            if not coming:
+                continue
+            units = ProgressRow.objects.filter(campaign_id=campaign.id).values_list("node_id", flat=True)
+            people = self.people_of(units)
+            for rule, phase_id, name, day, days in coming:
+                for user in people:
+                    self.post(user, rule, f"{campaign.id}:{phase_id}", day,
+                              {"title": campaign.title, "phase": name, "due": day, "days": days})
+
+    @staticmethod
+    def people_of(units) -> list[Any]:
+        from taolun.projections.models import Grant
+
+        return list(Grant.objects.filter(node_id__in=units, role__in=WORKERS)
+                    .values_list("user_id", flat=True).distinct().order_by("user_id"))
+
+    # -- a branch silent for N days ----------------------------------------------------
+
+    def silent_branches(self) -> None:
+        from taolun.events.campaigns import lights
+        from taolun.projections import progress as figures
+        from taolun.projections.models import ProgressRow
+
+        for campaign in self.campaigns.values():
+            window = (campaign.window_start, campaign.window_end) if campaign.window_start else None
+            if window is None:
+                continue
+            cfg = lights.settings_of(campaign.progress_settings)
+            s = settings_of(campaign.progress_settings)
+            rows = ProgressRow.objects.filter(campaign_id=campaign.id, kind__in=lights.MEASURED_KINDS,
+                                              obliged=True).values("node_id", "parent_id", "name", "total")
+            for row in rows:
+                assessed = figures.assess(row["total"], window=window, on=self.on, settings=cfg)
+                if not assessed["silent"]:
+                    continue
+                days = assessed["silent_days"]
+                since = (self.on - timedelta(days=days)).isoformat()
+                slot = (days - cfg["silent_days"]) // s["remind_silent_every"]
+                params = {"unit": row["name"], "days": days, "title": campaign.title,
+                          "unit_id": str(row["node_id"])}
+                for user in holders(row["node_id"], WORKERS) + holders(row["parent_id"], ADMINS):
+                    self.post(user, "branch_silent", f"{campaign.id}:{row['node_id']}", f"{since}:{slot}", params)
+
+
+TODO_RULES: dict[str, Callable[[Scan, Any, dict], None]] = {
+    "derive_deadline": Scan.escalating,
+    "rectification_due": Scan.escalating,
+    "requirement_behind": Scan.requirement_behind,
+}
+
+
+def scan(on: date | None = None) -> int:
+    """Post every reminder due as of ``on`` (default: today in Asia/Shanghai); answer how
+    many notices were new."""
+    run = Scan(on or clock())
+    run.todo_items()
+    run.phases()
+    run.silent_branches()
+    return run.posted
+
+
+def scan_reminders() -> None:
+    """The scheduler's job: safe to run twice (every notice is claimed by its key)."""
+    import logging
+
+    logging.getLogger("taolun.notifications").info("reminder scan posted %d notices", scan())
