@@ -73,6 +73,12 @@ def register_actors(broker: dramatiq.Broker, queue: str) -> dict[str, dramatiq.A
         )
         for name, effect in OUTBOX_EFFECTS.items()
     }
+    from taolun.notifications.reports.actors import SELF_CONFIRMING_EFFECTS
+
+    for name, effect in SELF_CONFIRMING_EFFECTS.items():
+        actors[name] = dramatiq.actor(
+            effect, actor_name=name, queue_name=queue, broker=broker, max_retries=BROKER_RETRIES
+        )
     for name, job in PERIODIC_JOBS.items():
         actors[name] = dramatiq.actor(
             job, actor_name=name, queue_name=queue, broker=broker, max_retries=BROKER_RETRIES

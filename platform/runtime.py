@@ -24,11 +24,12 @@ READ_YOUR_WRITES_SECONDS = 10.0
 
 def build_projections() -> list:
     from taolun.notifications.notices import NoticesProjection
+    from taolun.notifications.reports.projection import ReportsProjection
     from taolun.projections.campaigns import CampaignProjection
     from taolun.projections.org_tree import OrgTreeProjection
 
     # Order matters: the campaign projection reads the org tree of the same batch.
-    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection()]
+    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), ReportsProjection()]
 
 
 @dataclass

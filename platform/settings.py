@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "ninja",
     "taolun.projections",
     "taolun.notifications",
+    "taolun.notifications.reports",
     "taolun.platform.api",
     "taolun.platform.web",
 ]

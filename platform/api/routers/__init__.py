@@ -3,9 +3,9 @@
 
 def ROUTERS() -> list:  # noqa: N802 - a registry, called when the API is built
     from taolun.platform.api.routers import (
-        activities, campaigns, imports, me_work, progress, tenants, users, writes,
+        activities, campaigns, imports, me_work, progress, reports, tenants, users, writes,
     )
 
     # Campaign routers (plans, activities, suggestions, problems, progress) add themselves here.
     return [tenants.router, users.router, users.me, me_work.router, imports.router, campaigns.router,
-            activities.router, progress.router, writes.router]
+            activities.router, progress.router, reports.router, writes.router]
