@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, home, progress
+from taolun.platform.web.views import accounts, activities, home, progress, reports
 
 app_name = "web"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("units/<uuid:unit_id>/activities/new", activities.log_activity, name="log_activity"),
     path("progress", progress.index, name="progress"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>", progress.dashboard, name="dashboard"),
+    path("reports", reports.index, name="reports"),
+    path("reports/<uuid:report_id>", reports.report, name="report"),
+    path("reports/<uuid:report_id>/file", reports.download, name="report_file"),
 ]

@@ -10,7 +10,7 @@ import openpyxl
 from docx import Document
 from pypdf import PdfReader
 
-from tests.e2e.campaign_helpers import Campaign, day, ok
+from tests.e2e.campaign_helpers import TODAY, Campaign, day, ok
 
 TITLE = "全市教育系统解放思想大讨论活动实施方案"
 
@@ -53,7 +53,9 @@ def test_the_plan_prints_as_a_gongwen_in_docx_with_its_header_number_and_schedul
     lines = [p.text for p in document.paragraphs if p.text]
     assert lines[:3] == ["扬州市教育局文件", "扬教发〔2026〕12号", TITLE]
     assert document.paragraphs[0].runs[0].font.color.rgb is not None  # the red header
-    assert "一、指导思想" in lines and lines[-2] == "扬州市教育局"
+    signature = lines.index("附件：活动安排表") + 1
+    assert "一、指导思想" in lines and lines[signature:signature + 2] == ["扬州市教育局", f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"]
+    assert lines[signature + 2:] == ["附件", "活动安排表"]
     table = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert table[0] == ["序号", "阶段", "时间安排", "主要任务", "完成时限"]
     assert [row[1] for row in table[1:]] == ["宣传发动", "学习讨论", "整改落实"]

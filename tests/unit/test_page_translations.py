@@ -21,8 +21,9 @@ def catalogue() -> gettext.GNUTranslations:
 def page_messages() -> set[str]:
     files = [*TEMPLATES.glob("*.html"), *TEMPLATES.glob("web/*.html"), *ROOT.glob("*.py"), *ROOT.glob("views/*.py")]
     found = {m for f in files if f.name not in ("home.html", "import.html") for m in MESSAGE.findall(f.read_text())}
-    for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES):
+    for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES, labels.REPORT_KINDS):
         found.update(v for v in names.values() if v != "—")
+    found.update(label for *_, label in labels.REPORT_CHOICES)
     return found
 
 

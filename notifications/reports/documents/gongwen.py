@@ -163,8 +163,17 @@ def to_docx(doc: Gongwen) -> bytes:
             para(text, "楷体", 16, indent=True)
         else:
             para(text, indent=True)
+    if doc.schedule:  # 附件说明 before the signature, the attachment after it on its own page
+        para("附件：活动安排表", indent=True)
+    para()
+    para(doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if doc.schedule:
-        para("附件：活动安排表", "黑体", 16)
+        from docx.enum.text import WD_BREAK
+
+        para().add_run().add_break(WD_BREAK.PAGE)
+        para("附件", "黑体", 16)
+        para("活动安排表", "宋体", 22, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
         table = document.add_table(rows=1, cols=len(SCHEDULE_HEADER))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -173,9 +182,6 @@ def to_docx(doc: Gongwen) -> bytes:
         for row in doc.schedule:
             for cell, value in zip(table.add_row().cells, row):
                 run(cell.paragraphs[0], value, "仿宋", 12)
-    para()
-    para(doc.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(doc.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

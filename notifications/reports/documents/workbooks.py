@@ -1,6 +1,6 @@
 """XLSX workbooks (openpyxl): 进度统计表, 整改台账, 活动台账.
 
-Every sheet has a bold frozen header row and an auto-filter over its data; widths are set
+Every sheet has a bold, frozen header row and an auto-filter over its data; widths are set
 per column. Rows arrive as plain lists (the data is read elsewhere).
 """
 
@@ -25,33 +25,38 @@ class Sheet:
 
 
 def workbook(sheets: Iterable[Sheet], progress: Callable[[int], None] = lambda _: None) -> bytes:
+    """The sheets as one workbook, streamed (openpyxl's write-only mode: memory stays flat
+    for tens of thousands of rows)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=False)
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     sheets = list(sheets)
     fills = {light: PatternFill("solid", fgColor=colour) for light, colour in LIGHT_FILLS.items()}
     bold = Font(bold=True)
     for n, sheet in enumerate(sheets, 1):
         ws = book.create_sheet(sheet.title[:31])
-        ws.append(list(sheet.header))
-        for cell in ws[1]:
-            cell.font = bold
-        for row in sheet.rows:
-            if sheet.light_column is None:
-                ws.append(row)
-                continue
-            light = row[sheet.light_column]
-            ws.append([*row[:sheet.light_column], LIGHT_LABELS.get(light, light),
-                       *row[sheet.light_column + 1:]])
-            if light in fills:
-                ws.cell(row=ws.max_row, column=sheet.light_column + 1).fill = fills[light]
+        # Settings before the rows: a write-only sheet writes them out in front of its data.
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.header))}{max(ws.max_row, 1)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.header))}{len(sheet.rows) + 1}"
         for i, width in enumerate(sheet.widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
+        header = []
+        for label in sheet.header:
+            cell = WriteOnlyCell(ws, value=label)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        column = sheet.light_column
+        for row in sheet.rows:
+            if column is None or row[column] not in fills:
+                ws.append(row)
+                continue
+            light = WriteOnlyCell(ws, value=LIGHT_LABELS[row[column]])
+            light.fill = fills[row[column]]
+            ws.append([*row[:column], light, *row[column + 1:]])
         progress(round(100 * n / len(sheets)))
     out = io.BytesIO()
     book.save(out)

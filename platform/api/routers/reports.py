@@ -62,30 +62,40 @@ def resolve_subject(request: HttpRequest, payload: ReportIn) -> tuple[UUID, dict
     return unit.id, {}
 
 
-@router.post("/reports", response={202: dict, **ERRORS})
-def request_report(request: HttpRequest, payload: ReportIn):
-    """Queue a report; answer 202 with the job (status ``queued``). Poll the job, then
-    download ``file_url`` when its status is ``done``."""
+def queue_report(request: HttpRequest, payload: ReportIn):
+    """Queue a report as the caller (API and page alike); answer its job row."""
     for_unit, options = resolve_subject(request, payload)
     report_id = run_command(request, lambda rt: rt.apps.reports.request(
         actor(request), for_unit=for_unit, kind=payload.kind, subject_id=payload.subject_id,
         fmt=payload.format, campaign_id=payload.campaign_id, options=options,
     ))
-    return 202, job_out(access_report(request, report_id))
+    return access_report(request, report_id)
+
+
+@router.post("/reports", response={202: dict, **ERRORS})
+def request_report(request: HttpRequest, payload: ReportIn):
+    """Queue a report; answer 202 with the job (status ``queued``). Poll the job, then
+    download ``file_url`` when its status is ``done``."""
+    return 202, job_out(queue_report(request, payload))
+
+
+def my_jobs(request: HttpRequest, limit: int = 50) -> list:
+    """The caller's latest report requests whose subjects they still see."""
+    from taolun.notifications.reports.models import ReportJob
+
+    jobs = []
+    for job in ReportJob.objects.filter(requested_by=principal(request).user_id)[:limit]:
+        try:
+            jobs.append(access_report(request, job.id))
+        except ApiError:
+            continue
+    return jobs
 
 
 @router.get("/reports", response={200: dict, **ERRORS})
 def my_reports(request: HttpRequest):
     """The caller's latest 50 report requests whose subjects they still see."""
-    from taolun.notifications.reports.models import ReportJob
-
-    jobs = []
-    for job in ReportJob.objects.filter(requested_by=principal(request).user_id)[:50]:
-        try:
-            jobs.append(job_out(access_report(request, job.id)))
-        except ApiError:
-            continue
-    return {"items": jobs}
+    return {"items": [job_out(job) for job in my_jobs(request)]}
 
 
 @router.get("/reports/{report_id}", response={200: dict, **ERRORS})
@@ -97,9 +107,12 @@ def read_report(request: HttpRequest, report_id: UUID):
 @router.get("/reports/{report_id}/file", response={200: None, **ERRORS})
 def download_report(request: HttpRequest, report_id: UUID):
     """The generated file (409 ``report_not_ready`` before the job is done)."""
+    return report_file(access_report(request, report_id))
+
+
+def report_file(job) -> FileResponse:
     from taolun.notifications.reports.files import report_files
 
-    job = access_report(request, report_id)
     if job.status != "done":
         raise ApiError(409, "report_not_ready", "报表尚未生成完成", job_status=job.status)
     opened = report_files().open(job.sha256)
