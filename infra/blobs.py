@@ -2,8 +2,7 @@
 
 ``<blobs>/<aa>/<bb>/<sha256>``; a file is written to a temporary name and renamed into
 place, so a crash never leaves half a blob under its address, and storing the same content
-twice is one file. The type is decided by the file's magic bytes, never by its name or the
-client's Content-Type.
+twice is one file. The type and the size limit are taolun.events.uploads'.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from taolun.events.kernel import DomainError
+from taolun.events.uploads import HEAD_BYTES, MAX_EVIDENCE_BYTES, MIB, sniff, zip_kind
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -59,26 +58,16 @@ class Blob:
                 "filename": self.filename}
 
 
-def sniff(head: bytes, path: Path | None = None) -> str | None:
-    """The file type by magic bytes (zip containers by their members)."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04") and path is not None:
+def evidence_kind(head: bytes, path: Path) -> str | None:
+    """The evidence type of a stored file (one of CONTENT_TYPES), or ``None``."""
+    kind = sniff(head)
+    if kind == "zip":
         try:
             with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
+                kind = zip_kind(z.namelist())
         except zipfile.BadZipFile:
             return None
-        if "[Content_Types].xml" in names:
-            if any(n.startswith("word/") for n in names):
-                return "docx"
-            if any(n.startswith("xl/") for n in names):
-                return "xlsx"
-    return None
+    return kind if kind in CONTENT_TYPES else None
 
 
 def safe_filename(name: str) -> str:
@@ -119,7 +108,7 @@ class BlobStore:
             handle = path.open("rb")
         except FileNotFoundError:
             return None
-        kind = sniff(handle.read(16), path)
+        kind = evidence_kind(handle.read(HEAD_BYTES), path)
         handle.seek(0)
         return handle, path.stat().st_size, CONTENT_TYPES.get(kind or "", "application/octet-stream")
 
@@ -139,14 +128,14 @@ class BlobStore:
                     if size > self.max_bytes:
                         raise TooLarge(
                             "evidence_too_large",
-                            f"佐证材料不能超过 {self.max_bytes // (1024 * 1024)} MB",
+                            f"佐证材料不能超过 {self.max_bytes // MIB} MB",
                             limit_bytes=self.max_bytes,
                         )
-                    if len(head) < 16:
-                        head += chunk[:16]
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[:HEAD_BYTES - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
-            kind = sniff(head, tmp)
+            kind = evidence_kind(head, tmp)
             if kind is None:
                 raise UnsupportedType(
                     "unsupported_evidence_type", "佐证材料只接受 JPEG、PNG、PDF、DOCX、XLSX 文件",

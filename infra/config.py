@@ -1,4 +1,9 @@
-"""Configuration from the environment, with embedded defaults (see README's table)."""
+"""Configuration from the environment, with embedded defaults (see README's table).
+
+The one place a ``TAOLUN_*`` variable is read (tests/unit/test_config.py fails on a read
+anywhere else in the package): everything else asks ``load_config()`` or Django's
+``settings.CONFIG``.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,12 @@ class Config:
     queue: str  # this installation's broker queue
     scheduler_standby_seconds: float = 30.0  # a scheduler without the lock tries again after
     outbox_lease_seconds: float = 30.0  # an unconfirmed outbox row is sent again after
+    throttle_rate: str = "6000/min"  # requests per client (token, or address when anonymous)
+    auth_failures_per_minute: int = 30  # failed bearer attempts per client IP before 429
+    import_previews_per_minute: int = 30  # document parses per client IP
+    import_timeout_seconds: float = 20.0  # a document parse is stopped after this
+    sign_in_failures_per_account: int = 5  # failed sign-ins before an account is locked …
+    sign_in_lock_minutes: int = 15  # … for this long
 
     @property
     def event_store_file(self) -> Path:
@@ -99,4 +110,10 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         queue=env.get("TAOLUN_QUEUE") or default_queue(database),
         scheduler_standby_seconds=float(env.get("TAOLUN_SCHEDULER_STANDBY_SECONDS") or 30),
         outbox_lease_seconds=float(env.get("TAOLUN_OUTBOX_LEASE_SECONDS") or 30),
+        throttle_rate=env.get("TAOLUN_THROTTLE_RATE") or "6000/min",
+        auth_failures_per_minute=int(env.get("TAOLUN_AUTH_FAILURES_PER_MINUTE") or 30),
+        import_previews_per_minute=int(env.get("TAOLUN_IMPORT_PREVIEWS_PER_MINUTE") or 30),
+        import_timeout_seconds=float(env.get("TAOLUN_IMPORT_TIMEOUT_SECONDS") or 20),
+        sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
+        sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
     )

@@ -1,9 +1,21 @@
-"""What the workers do. Each outbox effect is idempotent on the outbox key it is given."""
+"""What the workers do. Each outbox effect is idempotent on the outbox key it is given.
+
+Effects that need an application or the platform's tables get them from the composition
+root (``taolun.platform.runtime``), as cosmicpython's bootstrap hands handlers their
+dependencies: nothing here imports ``taolun.platform``.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
+from uuid import UUID
+
+log = logging.getLogger("taolun.notifications")
+
+Effect = Callable[[str, dict[str, Any]], None]
+Job = Callable[[], None]
 
 ROLE_LABELS = {
     "admin": "管理员",
@@ -12,6 +24,13 @@ ROLE_LABELS = {
     "auditor": "审计员",
     "viewer": "查看者",
 }
+
+
+class UpstreamPolicy(Protocol):
+    """The part of the campaigns application the upstream policy calls."""
+
+    def mark_upstream_changed(self, plan_id: UUID, parent_version: int, actor: UUID | None = None) -> int | None:
+        ...
 
 
 def deliver_role_granted_notice(key: str, payload: dict[str, Any]) -> None:
@@ -38,31 +57,18 @@ def deliver_role_granted_notice(key: str, payload: dict[str, Any]) -> None:
     )
 
 
-def purge_idempotency_records(max_age_hours: int = 24) -> None:
-    """Forget replayable responses older than a day (clients retry within minutes)."""
-    from datetime import timedelta
+def mark_upstream_changed(campaigns: UpstreamPolicy, poke: Callable[[], None]) -> Effect:
+    """Policy: a parent released a new version; tell the child (idempotent in the domain),
+    and wake the projections when that appended an event."""
 
-    from django.utils import timezone
+    def effect(key: str, payload: dict[str, Any]) -> None:
+        nid = campaigns.mark_upstream_changed(
+            UUID(payload["child_plan_id"]), int(payload["parent_version"]), actor=None
+        )
+        if nid:
+            poke()
 
-    from taolun.platform.api.models import IdempotencyRecord
-
-    cutoff = timezone.now() - timedelta(hours=max_age_hours)
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-    logging.getLogger("taolun.notifications").info("purged %d idempotency records", deleted)
-
-
-def mark_upstream_changed(key: str, payload: dict[str, Any]) -> None:
-    """Policy: a parent released a new version; tell the child (idempotent in the domain)."""
-    from uuid import UUID
-
-    from taolun.platform.runtime import get_runtime
-
-    runtime = get_runtime()
-    nid = runtime.campaigns.mark_upstream_changed(
-        UUID(payload["child_plan_id"]), int(payload["parent_version"]), actor=None
-    )
-    if nid:
-        runtime.runner.poke()
+    return effect
 
 
 def refresh_progress_lights() -> None:
@@ -70,18 +76,23 @@ def refresh_progress_lights() -> None:
     from taolun.projections.campaigns import refresh_lights
 
     changed = refresh_lights()
-    logging.getLogger("taolun.notifications").info("refreshed %d progress lights", changed)
+    log.info("refreshed %d progress lights", changed)
 
 
-# Effects of outbox rows: called with the row's key and payload, confirmed by the
-# dispatcher's wrapper in the effect's transaction (taolun.notifications.dispatch).
-OUTBOX_EFFECTS = {
-    "deliver_role_granted_notice": deliver_role_granted_notice,
-    "mark_upstream_changed": mark_upstream_changed,
-}
+def outbox_effects(campaigns: UpstreamPolicy, poke: Callable[[], None]) -> dict[str, Effect]:
+    """Effects of outbox rows by actor name: called with the row's key and payload,
+    confirmed by the dispatcher's wrapper in the effect's transaction
+    (taolun.notifications.dispatch)."""
+    return {
+        "deliver_role_granted_notice": deliver_role_granted_notice,
+        "mark_upstream_changed": mark_upstream_changed(campaigns, poke),
+    }
 
-# Periodic jobs (the scheduler enqueues them): no row, no arguments, safe to run twice.
-PERIODIC_JOBS = {
-    "refresh_progress_lights": refresh_progress_lights,
-    "purge_idempotency_records": purge_idempotency_records,
-}
+
+def periodic_jobs(purge_idempotency_records: Job) -> dict[str, Job]:
+    """Periodic jobs by name (the scheduler enqueues them): no row, no arguments, safe to
+    run twice."""
+    return {
+        "refresh_progress_lights": refresh_progress_lights,
+        "purge_idempotency_records": purge_idempotency_records,
+    }

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from taolun.notifications.actors import OUTBOX_EFFECTS, PERIODIC_JOBS
-from taolun.notifications.models import OutboxMessage
+from taolun.notifications.actors import Effect, Job
+from taolun.projections.models import OutboxMessage
 
 log = logging.getLogger("taolun.notifications")
 
@@ -31,9 +31,6 @@ LEASE_SECONDS = 30.0
 MAX_LEASE_SECONDS = 600.0
 # Retries inside the broker are few: the lease re-sends anything that stays undone.
 BROKER_RETRIES = 3
-
-Effect = Callable[[str, dict[str, Any]], None]
-
 
 def lease_for(attempt: int, first: float = LEASE_SECONDS) -> timedelta:
     return timedelta(seconds=min(first * 2 ** max(attempt - 1, 0), max(MAX_LEASE_SECONDS, first)))
@@ -63,23 +60,22 @@ def confirming(name: str, effect: Effect) -> Callable[[str, dict[str, Any]], Non
     return run
 
 
-def register_actors(broker: dramatiq.Broker, queue: str) -> dict[str, dramatiq.Actor]:
-    """``queue`` belongs to one installation, so two installations sharing a Redis or a
+def register_actors(
+    broker: dramatiq.Broker, queue: str, effects: dict[str, Effect], jobs: dict[str, Job],
+    self_confirming: dict[str, Effect] | None = None,
+) -> dict[str, dramatiq.Actor]:
+    """One actor per outbox effect (confirmed in its transaction), per effect that confirms
+    its own row (long work: report jobs) and per periodic job.
+    ``queue`` belongs to one installation, so two installations sharing a Redis or a
     RabbitMQ never consume each other's work (their actors write to their own database)."""
     actors = {
         name: dramatiq.actor(
             confirming(name, effect), actor_name=name, queue_name=queue, broker=broker,
             max_retries=BROKER_RETRIES,
         )
-        for name, effect in OUTBOX_EFFECTS.items()
+        for name, effect in effects.items()
     }
-    from taolun.notifications.reports.actors import SELF_CONFIRMING_EFFECTS
-
-    for name, effect in SELF_CONFIRMING_EFFECTS.items():
-        actors[name] = dramatiq.actor(
-            effect, actor_name=name, queue_name=queue, broker=broker, max_retries=BROKER_RETRIES
-        )
-    for name, job in PERIODIC_JOBS.items():
+    for name, job in {**(self_confirming or {}), **jobs}.items():
         actors[name] = dramatiq.actor(
             job, actor_name=name, queue_name=queue, broker=broker, max_retries=BROKER_RETRIES
         )

@@ -1,37 +1,7 @@
-"""The outbox (work for the workers, written by projections) and the in-app inbox."""
+"""The in-app inbox, written by the workers' effects. (The outbox they work from is
+``taolun.projections.models.OutboxMessage``: it lives beside the projections that write it.)"""
 
 from django.db import models
-
-
-class OutboxMessage(models.Model):
-    """Written in the projection's transaction; a dispatcher hands it to the broker.
-
-    ``key`` is stable (derived from the event id), so a message sent twice is still one
-    effect: the actor is idempotent on it. A row is done (``done_at``) only when its effect
-    has committed — the actor sets it in the effect's own transaction — never when a broker
-    merely accepted it: a broker may lose what it accepted (Redis restarted without
-    persistence, the in-process broker's process killed), so a row still undone when its
-    lease (``lease_until``) runs out is sent again.
-    """
-
-    key = models.CharField(max_length=200, unique=True)
-    actor_name = models.CharField(max_length=100)
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, db_index=True)  # last handed to the broker
-    lease_until = models.DateTimeField(null=True)  # not re-sent before this
-    done_at = models.DateTimeField(null=True)  # the effect committed
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-
-    class Meta:
-        indexes = [
-            # The dispatcher's question "what is due?" reads only the undone rows.
-            models.Index(
-                fields=["lease_until", "id"], condition=models.Q(done_at__isnull=True),
-                name="outbox_undone",
-            )
-        ]
 
 
 class InboxMessage(models.Model):

@@ -81,7 +81,7 @@ def cmd_demo(args) -> int:
     from taolun.platform.demo import load_demo
 
     migrate()
-    load_demo(out=sys.stdout)
+    load_demo(out=sys.stdout, base_url=f"http://{args.host}:{args.port}")
     return cmd_serve(args)
 
 
@@ -271,6 +271,9 @@ def cmd_import_plan(args) -> int:
     )
     runtime.runner.catch_up(result["notification_id"])
     print(f"plan {result['plan_id']} ({result['kind']} draft) imported: {result['imported']}")
+    for phase in result["extracted"].get("phases") or []:
+        print(f"  phase: {phase['name']} {phase['start'] or '?'} – {phase['end'] or '?'}"
+              f"  ({phase.get('date_reasoning') or '—'})")
     for note in result["notes"]:
         print(f"  not applied: [{note['item']}] {note['source'][:40]} — {note['reason']}")
     for missing in result["missing"]:

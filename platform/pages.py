@@ -69,6 +69,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     filename=name, parent_plan_id=parent, extracted=context["result"],
                 )
                 get_runtime().after_command(context["saved"]["notification_id"])
+                # A derived plan without a year of its own was read again in the campaign's year.
+                context["result"] = {**context["result"], **context["saved"]["extracted"]}
         except (DomainError, ApiError) as error:
             context["error"] = error
             status = getattr(error, "status", 400)

@@ -1,9 +1,9 @@
 """Parsing uploaded documents away from the request threads.
 
 A document is parsed in a small pool of worker processes (stdlib multiprocessing, spawned,
-each under a memory rlimit); the request thread waits at most ``TIMEOUT`` seconds, and at
-most ``2 × PROCESSES`` parses are in flight: the next one answers 429 at once instead of
-holding a request thread. A parse that overruns is killed with its pool (a fresh one is
+each under a memory rlimit); the request thread waits at most
+``TAOLUN_IMPORT_TIMEOUT_SECONDS``, and at most ``2 × PROCESSES`` parses are in flight: the
+next one answers 429 at once instead of holding a request thread. A parse that overruns is killed with its pool (a fresh one is
 started for the next). So no document, however crafted, can take the memory, the CPU or
 the threads that /healthz and every other request need.
 """
@@ -11,7 +11,6 @@ the threads that /healthz and every other request need.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 from multiprocessing.pool import Pool
 from typing import Any
@@ -20,7 +19,6 @@ from taolun.events.kernel import DomainError
 from taolun.events.plan_import import ImportRejected, parse_plan, read_document
 
 PROCESSES = 2
-TIMEOUT = float(os.environ.get("TAOLUN_IMPORT_TIMEOUT_SECONDS", "20"))
 MEMORY_BYTES = 1024 * 1024 * 1024
 
 
@@ -38,11 +36,11 @@ def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _parse(data: bytes, filename: str | None) -> tuple[str, Any]:
+def _parse(data: bytes, filename: str | None, campaign_year: int | None = None) -> tuple[str, Any]:
     """In a worker: the structure, or the refusal as plain data (a DomainError does not
     survive pickling with its code and details)."""
     try:
-        return "ok", parse_plan(read_document(data, filename)).to_dict()
+        return "ok", parse_plan(read_document(data, filename), campaign_year).to_dict()
     except ImportRejected as error:
         return "rejected", (error.code, error.message, error.details)
     except MemoryError:
@@ -50,8 +48,12 @@ def _parse(data: bytes, filename: str | None) -> tuple[str, Any]:
 
 
 class ParsingPool:
-    def __init__(self, processes: int = PROCESSES, timeout: float = TIMEOUT,
+    def __init__(self, processes: int = PROCESSES, timeout: float | None = None,
                  memory_bytes: int = MEMORY_BYTES) -> None:
+        if timeout is None:
+            from django.conf import settings
+
+            timeout = settings.CONFIG.import_timeout_seconds
         self.processes, self.timeout, self.memory_bytes = processes, timeout, memory_bytes
         self._lock = threading.Lock()
         self._pool: Pool | None = None
@@ -73,12 +75,12 @@ class ParsingPool:
                 self._pool = None
         pool.terminate()
 
-    def extract(self, data: bytes, filename: str | None) -> dict[str, Any]:
+    def extract(self, data: bytes, filename: str | None, campaign_year: int | None = None) -> dict[str, Any]:
         if not self._slots.acquire(blocking=False):
             raise ParserBusy("parser_busy", "正在解析的文件过多，请稍后再试")
         try:
             pool = self._current()
-            pending = pool.apply_async(_parse, (data, filename))
+            pending = pool.apply_async(_parse, (data, filename, campaign_year))
             try:
                 outcome, value = pending.get(self.timeout)
             except multiprocessing.TimeoutError:

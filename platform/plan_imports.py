@@ -11,10 +11,21 @@ from taolun.events.plan_import.to_draft import campaign_draft, derived_draft
 from taolun.platform.parsing import parsing_pool
 
 
-def extract(data: bytes, filename: str | None) -> dict[str, Any]:
+def extract(data: bytes, filename: str | None, campaign_year: int | None = None) -> dict[str, Any]:
     """Bytes in, the extracted structure out (raises ImportRejected on bad input), parsed
-    in the worker pool: never in a request thread, never beyond its time and memory."""
-    return parsing_pool().extract(data, filename)
+    in the worker pool: never in a request thread, never beyond its time and memory.
+    ``campaign_year``: the year for dates of a document that writes none anywhere."""
+    return parsing_pool().extract(data, filename, campaign_year)
+
+
+def _campaign_year(parent) -> int | None:
+    starts = sorted(str(p["start"]) for p in parent.phases.values() if p.get("start"))
+    return int(starts[0][:4]) if starts else None
+
+
+def _undated(extracted: dict[str, Any]) -> bool:
+    """Phases with dates written but unresolved: the document gave no year to read them in."""
+    return any(p.get("date_text") and not (p.get("start") or p.get("end")) for p in extracted.get("phases") or [])
 
 
 def _visible_parent(runtime, parent_plan_id: UUID, tenant_id: UUID) -> Plan:
@@ -38,6 +49,9 @@ def import_plan(
         draft = campaign_draft(extracted, tenant_id=tenant_id, actor=actor)
     else:
         parent = _visible_parent(runtime, parent_plan_id, tenant_id)
+        year = _campaign_year(parent)
+        if year and _undated(extracted):
+            extracted = extract(data, filename, campaign_year=year)  # read again in the campaign's year
         draft = derived_draft(extracted, parent=parent, tenant_id=tenant_id, actor=actor)
     # The rules of where a plan may be created (and "one plan per unit per campaign") are
     # the application's, the same for a derive and for an import.

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import dramatiq
 
@@ -23,9 +25,9 @@ READ_YOUR_WRITES_SECONDS = 10.0
 
 
 def build_projections() -> list:
-    from taolun.notifications.notices import NoticesProjection
     from taolun.notifications.reports.projection import ReportsProjection
     from taolun.projections.campaigns import CampaignProjection
+    from taolun.projections.notices import NoticesProjection
     from taolun.projections.org_tree import OrgTreeProjection
 
     # Order matters: the campaign projection reads the org tree of the same batch.
@@ -39,6 +41,7 @@ class Runtime:
     runner: ProjectionRunner
     broker: dramatiq.Broker
     actors: dict[str, dramatiq.Actor]
+    effects: dict[str, Callable[[str, dict[str, Any]], None]]  # what the outbox actors run
     stop_event: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
     worker: dramatiq.Worker | None = None
@@ -60,6 +63,21 @@ class Runtime:
         caught_up = self.wait_for(notification_id)
         self.outbox_ready.set()
         return caught_up
+
+    def run_outbox_now(self, rows) -> bool:
+        """Read-your-writes for a policy: perform the outbox ``rows`` a command's projection
+        just wrote now, in this thread, through the path the workers take (``perform``: once
+        per row, confirmed in the effect's transaction; a row a worker has done is skipped),
+        then wait for the events they appended to be projected. A row whose effect fails is
+        left to the workers: the command has committed, its answer must not fail."""
+        from taolun.notifications.dispatch import perform
+
+        for row in rows:
+            try:
+                perform(row.key, row.payload, self.effects[row.actor_name])
+            except Exception:
+                log.warning("outbox row %s left to the workers", row.key, exc_info=True)
+        return self.wait_for(self.apps.recorder.max_notification_id() or 0)
 
     # -- background services -------------------------------------------------------------
 
@@ -122,6 +140,22 @@ class Runtime:
         self.apps.close()
 
 
+def wire_actors(broker: dramatiq.Broker, queue: str, apps: Applications, runner: ProjectionRunner):
+    """The bootstrap of the workers: each effect and job gets what it needs from here
+    (nothing in ``taolun.notifications`` imports the platform). Answers the actors and the
+    outbox effects they run."""
+    from taolun.notifications.actors import outbox_effects, periodic_jobs
+    from taolun.notifications.dispatch import register_actors
+    from taolun.platform.api.idempotency import purge_idempotency_records
+
+    from taolun.notifications.reports.actors import report_effects
+    from taolun.platform.api.routers.reports import report_sources
+
+    effects = outbox_effects(apps.campaigns, runner.poke)
+    reports = report_effects(apps.reports, report_sources(apps.campaigns), runner.poke)
+    return register_actors(broker, queue, effects, periodic_jobs(purge_idempotency_records), reports), effects
+
+
 _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
 
@@ -139,9 +173,7 @@ def get_runtime() -> Runtime:
             runner = ProjectionRunner(apps.recorder, apps.mapper, build_projections())
             broker = build_broker(config.broker_url)
             dramatiq.set_broker(broker)
-            from taolun.notifications.dispatch import register_actors
-
-            _runtime = Runtime(config, apps, runner, broker, register_actors(broker, config.queue))
+            _runtime = Runtime(config, apps, runner, broker, *wire_actors(broker, config.queue, apps, runner))
         return _runtime
 
 

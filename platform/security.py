@@ -89,7 +89,7 @@ def note_failed_authentication(request: HttpRequest) -> None:
     requests never count and are never refused: a valid token always works (users behind
     the same NAT as a guesser are not locked out; guessing a 256-bit token is hopeless
     anyway, the throttle keeps the noise and the log down)."""
-    if count_per_ip(request, "authfail") > settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
+    if count_per_ip(request, "authfail") > settings.CONFIG.auth_failures_per_minute:
         raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
 
 
@@ -100,20 +100,20 @@ def _account_key(email: str) -> str:
 def ensure_sign_in_allowed(request: HttpRequest, email: str) -> None:
     """Before a password is checked: 429 when this client IP has failed authentication too
     often this minute (failed sign-ins and bad bearer tokens count together), or when this
-    account has failed ``TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT`` times: it is then locked for
+    account has failed ``sign_in_failures_per_account`` times (TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT): it is then locked for
     ``TAOLUN_SIGN_IN_LOCK_MINUTES``, even for the right password (a guesser spreading over
     many IPs gets no more tries than that)."""
-    if (THROTTLE_CACHE.get(_ip_key(request, "authfail")) or 0) >= settings.TAOLUN_AUTH_FAILURES_PER_MINUTE:
+    if (THROTTLE_CACHE.get(_ip_key(request, "authfail")) or 0) >= settings.CONFIG.auth_failures_per_minute:
         raise ApiError(429, "auth_throttled", "认证失败次数过多，请一分钟后再试")
-    if (THROTTLE_CACHE.get(_account_key(email)) or 0) >= settings.TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT:
+    if (THROTTLE_CACHE.get(_account_key(email)) or 0) >= settings.CONFIG.sign_in_failures_per_account:
         raise ApiError(429, "account_locked", "该账号登录失败次数过多，已暂时锁定，请稍后再试",
-                       minutes=settings.TAOLUN_SIGN_IN_LOCK_MINUTES)
+                       minutes=settings.CONFIG.sign_in_lock_minutes)
 
 
 def note_failed_sign_in(request: HttpRequest, email: str) -> None:
     """Count a failed sign-in against the account and, with failed bearer attempts, against
     the client IP."""
-    THROTTLE_CACHE.count(_account_key(email), settings.TAOLUN_SIGN_IN_LOCK_MINUTES * 60)
+    THROTTLE_CACHE.count(_account_key(email), settings.CONFIG.sign_in_lock_minutes * 60)
     try:
         note_failed_authentication(request)
     except ApiError:
@@ -126,5 +126,5 @@ def clear_sign_in_failures(email: str) -> None:
 
 def throttle_import_previews(request: HttpRequest) -> None:
     """Parsing a document is the most expensive thing an anonymous visitor can ask for."""
-    if count_per_ip(request, "importpreview") > settings.TAOLUN_IMPORT_PREVIEWS_PER_MINUTE:
+    if count_per_ip(request, "importpreview") > settings.CONFIG.import_previews_per_minute:
         raise ApiError(429, "throttled", "请求过于频繁，请稍后再试")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 
 from taolun.infra.config import DB_CONNECT_TIMEOUT_SECONDS, DB_POOL_WAIT_SECONDS, load_config
 
@@ -35,11 +34,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",  # X-Frame-Options: DENY
     "taolun.platform.security.SecurityHeadersMiddleware",  # Content-Security-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "taolun.platform.language.LanguageMiddleware",  # ?lang= or Accept-Language
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
-    # Pages: a session cookie (Secure on HTTPS), the language chosen, CSRF on every form.
+    # Pages: a session cookie (Secure on HTTPS) and CSRF on every form (the language chosen on
+    # a page is the cookie LanguageMiddleware reads through Django's negotiation).
     "taolun.platform.web.session.SecureCookiesOnHttpsMiddleware",  # outside: sees every cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,16 +131,14 @@ SESSION_COOKIE_AGE = 12 * 3600
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
 CSRF_FAILURE_VIEW = "taolun.platform.web.views.errors.csrf_failure"
-# Failed sign-ins per account (in TAOLUN_SIGN_IN_LOCK_MINUTES) before it is locked for that
-# long; per client IP they count with failed bearer attempts (TAOLUN_AUTH_FAILURES_PER_MINUTE).
-TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT = int(os.environ.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
-TAOLUN_SIGN_IN_LOCK_MINUTES = int(os.environ.get("TAOLUN_SIGN_IN_LOCK_MINUTES", "15"))
 
 USE_TZ = True
 TIME_ZONE = CONFIG.time_zone
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True
+# Shipped in the package (and the wheel): .po sources with their compiled .mo beside them.
+LOCALE_PATHS = [str(__import__("pathlib").Path(__file__).resolve().parent / "locale")]
 
 STATIC_URL = "/static/"
 # Serve the API docs' own assets (swagger-ui ships inside django-ninja): no CDN, no
@@ -152,12 +150,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Bodies above this answer 413 before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-TAOLUN_MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # evidence files and imported documents
 
-# Failed bearer attempts per client IP per minute before they answer 429.
-TAOLUN_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("TAOLUN_AUTH_FAILURES_PER_MINUTE", "30"))
-# Document parses (previews and imports) per client IP per minute.
-TAOLUN_IMPORT_PREVIEWS_PER_MINUTE = int(os.environ.get("TAOLUN_IMPORT_PREVIEWS_PER_MINUTE", "30"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,13 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from taolun.projections.models import OrgNode, PlanRow, ProgressRow
-
-
-def _under(paths: Iterable[str]) -> Q:
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(path__startswith=p)
-    return q
+from taolun.projections.subtree import within_any
 
 
 def published_campaigns(grant_paths: Iterable[str]) -> QuerySet:
@@ -29,9 +23,9 @@ def published_campaigns(grant_paths: Iterable[str]) -> QuerySet:
     reached = ProgressRow.objects.filter(node_id__in=node_ids).filter(
         Q(expected=True) | Q(obliged=True)).values("campaign_id")
     return PlanRow.objects.filter(kind="campaign", released_version__gt=0).filter(
-        Q(pk__in=reached) | _under(paths)).order_by("-updated_at", "id")
+        Q(pk__in=reached) | within_any(paths)).order_by("-updated_at", "id")
 
 
 def subtree_plans(grant_paths: Iterable[str]) -> QuerySet:
     """Every plan (campaigns and derived plans, any status) of my units and below."""
-    return PlanRow.objects.filter(_under(set(grant_paths))).order_by("path", "id")
+    return PlanRow.objects.filter(within_any(set(grant_paths))).order_by("path", "id")

@@ -129,12 +129,21 @@ class PlanRow(models.Model):
     updated_at = models.DateTimeField()
 
 
-class ActivityRow(models.Model):
+class UnitEntry(models.Model):
+    """What a unit logs against a plan of a campaign (an activity, a suggestion, a problem):
+    the columns every such row has."""
+
     id = models.UUIDField(primary_key=True)
     campaign_id = models.UUIDField()
     plan_id = models.UUIDField()
     node_id = models.UUIDField()
     path = models.CharField(max_length=1024, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityRow(UnitEntry):
     logged_by = models.UUIDField()
     kind = models.CharField(max_length=32)
     title = models.CharField(max_length=500)
@@ -153,12 +162,7 @@ class ActivityRow(models.Model):
         indexes = [models.Index(fields=["node_id", "campaign_id"])]
 
 
-class SuggestionRow(models.Model):
-    id = models.UUIDField(primary_key=True)
-    campaign_id = models.UUIDField()
-    plan_id = models.UUIDField()
-    node_id = models.UUIDField()
-    path = models.CharField(max_length=1024, db_index=True)
+class SuggestionRow(UnitEntry):
     author = models.UUIDField()
     anonymous = models.BooleanField(default=False)
     title = models.CharField(max_length=500)
@@ -174,12 +178,7 @@ class SuggestionRow(models.Model):
         indexes = [models.Index(fields=["node_id", "campaign_id"])]
 
 
-class ProblemRow(models.Model):
-    id = models.UUIDField(primary_key=True)
-    campaign_id = models.UUIDField()
-    plan_id = models.UUIDField()
-    node_id = models.UUIDField()
-    path = models.CharField(max_length=1024, db_index=True)
+class ProblemRow(UnitEntry):
     description = models.TextField()
     category = models.CharField(max_length=32)
     source = models.CharField(max_length=200, default="")
@@ -265,4 +264,38 @@ class EvidenceRef(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["sha256", "object_id"], name="evidence_ref_once")
+        ]
+
+
+class OutboxMessage(models.Model):
+    """Written in the projection's transaction; a dispatcher hands it to the broker.
+
+    ``key`` is stable (derived from the event id), so a message sent twice is still one
+    effect: the actor is idempotent on it. A row is done (``done_at``) only when its effect
+    has committed — the actor sets it in the effect's own transaction — never when a broker
+    merely accepted it: a broker may lose what it accepted (Redis restarted without
+    persistence, the in-process broker's process killed), so a row still undone when its
+    lease (``lease_until``) runs out is sent again.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    actor_name = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, db_index=True)  # last handed to the broker
+    lease_until = models.DateTimeField(null=True)  # not re-sent before this
+    done_at = models.DateTimeField(null=True)  # the effect committed
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        # The table keeps the name it was created with (by the notifications app, before the
+        # model moved here): projections/0007 moved only Django's state, never the rows.
+        db_table = "notifications_outboxmessage"
+        indexes = [
+            # The dispatcher's question "what is due?" reads only the undone rows.
+            models.Index(
+                fields=["lease_until", "id"], condition=models.Q(done_at__isnull=True),
+                name="outbox_undone",
+            )
         ]

@@ -11,23 +11,20 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Case, F, Func, JSONField, Value, When
-from django.db.models.functions import Concat, Substr
 from eventsourcing.persistence import Notification
 
+from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
+from taolun.events.campaigns.unit_plan import UnitPlan
+from taolun.events.kernel import RequestIndex
 from taolun.projections.models import ApiToken, Grant, OrgNode, UserAccount
 from taolun.projections.runner import Projection, topics_of
-from taolun.tenants.domainmodel import Tenant, User
-
-
-def ancestor_ids(path: str) -> list[str]:
-    """Hex ids of the nodes above the one at ``path``, root first."""
-    return path.rstrip("/").split("/")[:-1]
-
-
-def node_path(parent: OrgNode | None, node_id: Any) -> str:
-    return (parent.path if parent else "") + node_id.hex + "/"
+from taolun.projections.subtree import move_subtree
+from taolun.tenants import paths
+from taolun.tenants.domainmodel import EmailIndex, SiblingCode, Tenant, User
 
 
 def add_counts(counts: dict[str, int], delta: dict[str, int]) -> dict[str, int]:
@@ -64,11 +61,6 @@ class AddCounts(Func):
 
 class OrgTreeProjection(Projection):
     name = "org"
-    topics = topics_of(
-        Tenant.Registered, Tenant.Renamed, Tenant.Moved, Tenant.Archived,
-        User.Registered, User.RoleGranted, User.RoleRevoked, User.TokenIssued,
-        User.TokenRevoked,
-    )
 
     # Nodes this process registered, as committed, for the write that asks for its own
     # node right after (``take_written``): spares reading back the row just written.
@@ -115,10 +107,10 @@ class OrgTreeProjection(Projection):
         return self._written.pop(node_id.hex, None)
 
     def apply(self, event: Any, notification: Notification) -> None:
-        handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"))
+        handler = self.HANDLERS[type(event)]
         if not isinstance(event, Tenant.Registered):
             self._flush()  # everything else reads and writes the stored rows
-        handler(event)
+        handler(self, event)
         if not self._in_batch:  # driven without the batch hooks: write through
             self._flush()
             self._hand_over()
@@ -175,7 +167,7 @@ class OrgTreeProjection(Projection):
     def _count(self, path: str, kinds: dict[str, int], sign: int, child_of: str | None) -> None:
         """Add (or take) ``kinds`` to every ancestor of ``path``; the parent ``child_of``
         gains (or loses) one child. Buffered nodes change in memory, stored ones later."""
-        for ancestor in ancestor_ids(path):
+        for ancestor in paths.ancestor_ids(path):
             pending = self._pending.get(ancestor)
             if pending is not None:
                 pending.subtree_counts = add_counts(
@@ -192,46 +184,40 @@ class OrgTreeProjection(Projection):
 
     # -- tenants -------------------------------------------------------------------------
 
-    def on_Tenant_Registered(self, e: Tenant.Registered) -> None:
-        path = (self._path_of(e.parent_id) if e.parent_id else "") + e.originator_id.hex + "/"
+    def tenant_registered(self, e: Tenant.Registered) -> None:
+        path = paths.child_path(self._path_of(e.parent_id) if e.parent_id else "", e.originator_id)
         self._pending[e.originator_id.hex] = OrgNode(
-            id=e.originator_id, parent_id=e.parent_id, path=path, depth=path.count("/") - 1,
+            id=e.originator_id, parent_id=e.parent_id, path=path, depth=paths.depth(path),
             kind=e.kind, code=e.code, name=e.name, created_at=e.timestamp,
             updated_at=e.timestamp, version=e.originator_version, child_count=0,
             subtree_counts={}, counters={},
         )
         self._count(path, {e.kind: 1}, +1, e.parent_id.hex if e.parent_id else None)
 
-    def on_Tenant_Renamed(self, e: Tenant.Renamed) -> None:
+    def tenant_renamed(self, e: Tenant.Renamed) -> None:
         self._written.pop(e.originator_id.hex, None)
         OrgNode.objects.filter(pk=e.originator_id).update(
             name=e.name, updated_at=e.timestamp, version=e.originator_version
         )
 
-    def on_Tenant_Moved(self, e: Tenant.Moved) -> None:
+    def tenant_moved(self, e: Tenant.Moved) -> None:
         node = OrgNode.objects.get(pk=e.originator_id)
         new_parent = OrgNode.objects.get(pk=e.new_parent_id)
         moving = add_counts(node.subtree_counts, {node.kind: 1})
-        old_prefix, new_prefix = node.path, node_path(new_parent, node.id)
+        old_prefix, new_prefix = node.path, paths.child_path(new_parent.path, node.id)
         self._count(old_prefix, moving, -1, e.old_parent_id.hex)
         self._count(new_prefix, moving, +1, e.new_parent_id.hex)
         self._flush()
-        shift = new_prefix.count("/") - old_prefix.count("/")
-        relocated = Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1))
-        OrgNode.objects.filter(path__startswith=old_prefix).update(
-            path=relocated, depth=F("depth") + shift
-        )
-        Grant.objects.filter(path__startswith=old_prefix).update(path=relocated)
-        UserAccount.objects.filter(home_path__startswith=old_prefix).update(
-            home_path=Concat(Value(new_prefix), Substr("home_path", len(old_prefix) + 1))
-        )
+        move_subtree(OrgNode.objects, old_prefix, new_prefix, depth=True)
+        move_subtree(Grant.objects, old_prefix, new_prefix)
+        move_subtree(UserAccount.objects, old_prefix, new_prefix, field="home_path")
         OrgNode.objects.filter(pk=node.pk).update(
             parent=new_parent, updated_at=e.timestamp, version=e.originator_version
         )
         self._paths.clear()  # the subtree's paths changed
         self._written.clear()
 
-    def on_Tenant_Archived(self, e: Tenant.Archived) -> None:
+    def tenant_archived(self, e: Tenant.Archived) -> None:
         # Archives arrive bottom-up, so each node takes only itself out of the counts.
         self._written.pop(e.originator_id.hex, None)
         node = OrgNode.objects.get(pk=e.originator_id)
@@ -243,7 +229,7 @@ class OrgTreeProjection(Projection):
 
     # -- users ---------------------------------------------------------------------------
 
-    def on_User_Registered(self, e: User.Registered) -> None:
+    def user_registered(self, e: User.Registered) -> None:
         home = OrgNode.objects.filter(pk=e.tenant_id).first() if e.tenant_id else None
         UserAccount.objects.create(
             id=e.originator_id, email=e.email, name=e.name, home=home,
@@ -251,21 +237,40 @@ class OrgTreeProjection(Projection):
             created_at=e.timestamp,
         )
 
-    def on_User_RoleGranted(self, e: User.RoleGranted) -> None:
+    def role_granted(self, e: User.RoleGranted) -> None:
         node = OrgNode.objects.get(pk=e.node_id)
         Grant.objects.create(
             user_id=e.originator_id, node=node, path=node.path, role=e.role,
             granted_at=e.timestamp, granted_by=e.actor,
         )
 
-    def on_User_RoleRevoked(self, e: User.RoleRevoked) -> None:
+    def role_revoked(self, e: User.RoleRevoked) -> None:
         Grant.objects.filter(user_id=e.originator_id, node_id=e.node_id, role=e.role).delete()
 
-    def on_User_TokenIssued(self, e: User.TokenIssued) -> None:
+    def token_issued(self, e: User.TokenIssued) -> None:
         ApiToken.objects.create(
             token_id=e.token_id, user_id=e.originator_id, token_hash=e.token_hash,
             label=e.label, created_at=e.timestamp, expires_at=e.expires_at,
         )
 
-    def on_User_TokenRevoked(self, e: User.TokenRevoked) -> None:
+    def token_revoked(self, e: User.TokenRevoked) -> None:
         ApiToken.objects.filter(token_id=e.token_id).update(revoked_at=e.timestamp)
+
+    HANDLERS: dict[type, Callable[..., None]] = {
+        Tenant.Registered: tenant_registered,
+        Tenant.Renamed: tenant_renamed,
+        Tenant.Moved: tenant_moved,
+        Tenant.Archived: tenant_archived,
+        User.Registered: user_registered,
+        User.RoleGranted: role_granted,
+        User.RoleRevoked: role_revoked,
+        User.TokenIssued: token_issued,
+        User.TokenRevoked: token_revoked,
+    }
+    # Left alone on purpose (an aggregate named here: all of its events).
+    IGNORED: frozenset[type] = frozenset({
+        Tenant.ChildAttached, Tenant.ChildDetached,  # the parent's side of Registered / Moved
+        User.PasswordSet,  # the hash lives in the web's Credential table, not in this tree
+        SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan,
+    })
+    topics = topics_of(*HANDLERS)

@@ -7,7 +7,8 @@ sums are exact and a rebuilt model equals the live one.
 
 Time-dependent figures (days left, overdue and soon-due rectifications, days silent) and the
 light are computed by :func:`assess` from the stored dates and "today" in the configured
-time zone (Asia/Shanghai by default).
+time zone (Asia/Shanghai by default), by the campaign window's rules
+(:mod:`taolun.events.campaigns.window`) and the lights' (:mod:`taolun.events.campaigns.lights`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from taolun.events.campaigns import lights
+from taolun.events.campaigns import window as windows
+from taolun.events.campaigns.lights import settings_of
 
 COUNTERS = (
     "activities", "participants", "hours_x100", "suggestions", "suggestions_adopted",
@@ -31,17 +36,6 @@ COUNTERS = (
 HISTOGRAMS = ("by_kind", "by_phase", "days", "day_participants", "day_hours_x100", "req_met_on",
               "deadlines", "reopened_deadlines", "plans")
 
-DUE_SOON_DAYS = 7  # a rectification due within this many days is blue (problems only)
-# Per-campaign settings (Plan.ProgressSettingsChanged) override these defaults.
-DEFAULT_SETTINGS = {
-    "silent_days": 30,  # a unit with no activity for this long is silent (while the campaign runs)
-    "pace_tolerance": 20,  # percentage points of compliance a unit may lag the elapsed share
-    "red_share": 20,  # a node is red when more than this % of its units are red
-    "yellow_share": 30,  # … yellow when more than this % are red or yellow
-}
-LIGHTS = ("green", "yellow", "red")
-# The units a node's light is made of: the ones measured by the per-unit requirements.
-MEASURED_KINDS = ("branch", "office")
 
 def empty() -> dict[str, Any]:
     return {**{k: 0 for k in COUNTERS}, **{k: {} for k in HISTOGRAMS}}
@@ -93,10 +87,6 @@ def met_on(changes: Mapping[str, int] | None, on: date) -> bool:
     return _upto(changes, on.isoformat()) > 0
 
 
-def settings_of(stored: Mapping[str, Any] | None) -> dict[str, int]:
-    return {**DEFAULT_SETTINGS, **(stored or {})}
-
-
 def assess(
     total: Mapping[str, Any], *, window: tuple[str, str] | None, on: date,
     settings: Mapping[str, Any] | None = None,
@@ -120,19 +110,19 @@ def assess(
     deadlines = total.get("deadlines") or {}
     reopened = total.get("reopened_deadlines") or {}
     overdue = sum(n for d, n in deadlines.items() if d < today)
-    soon = {d: n for d, n in deadlines.items() if 0 <= _days(d, on) <= DUE_SOON_DAYS}
-    # Each open problem shows once: red (overdue) before yellow (reopened) before blue (due soon).
+    soon = {d: n for d, n in deadlines.items() if 0 <= _days(d, on) <= lights.DUE_SOON_DAYS}
+    # Each open problem shows once, as lights.problem_light shows it on the problem list:
+    # red (overdue) before yellow (reopened) before blue (due soon).
     reopened_open = total.get("problems_reopened", 0) - sum(n for d, n in reopened.items() if d < today)
     due_soon = sum(soon.values()) - sum(n for d, n in reopened.items() if d in soon)
-    days_left = _days(window[1], on) if window else None
-    started = window is not None and window[0] <= today
-    ended = days_left is not None and days_left < 0
+    days_left = windows.days_left(window, on)
+    ended = windows.has_ended(window, on)
     days = total.get("days") or {}
     happened = [d for d in days if d <= today]
     last = max(happened) if happened else None
     activities = _upto(days, today)
     silent_days = None
-    if started and total.get("obliged_units"):  # silence concerns units bound to act
+    if windows.has_started(window, on) and total.get("obliged_units"):  # silence concerns units bound to act
         since = max(last, window[0]) if last else window[0]
         silent_days = max(0, -_days(since, on))
     req_total = total.get("req_total", 0)
@@ -145,21 +135,13 @@ def assess(
     if total.get("problems"):
         shares.append(total["problems_closed"] / total["problems"])
     score = round(100 * sum(shares) / len(shares)) if shares else None
-    expected_pct = None
-    behind = False
-    if started and not ended:
-        length = _days(window[1], date.fromisoformat(window[0])) + 1
-        expected_pct = round(100 * min(1.0, (_days(today, date.fromisoformat(window[0])) + 1) / length))
-        if req_total:
-            behind = 100 * req_met / req_total < expected_pct - cfg["pace_tolerance"]
+    expected_pct = windows.elapsed_pct(window, on)
+    behind = expected_pct is not None and bool(req_total) and (
+        100 * req_met / req_total < expected_pct - cfg["pace_tolerance"])
     silent = not ended and silent_days is not None and silent_days >= cfg["silent_days"]
-    returned = (total.get("plans") or {}).get("returned", 0)
-    if overdue or silent or (ended and score is not None and score < 100):
-        light = "red"
-    elif behind or returned or reopened_open:
-        light = "yellow"
-    else:
-        light = "green"
+    light = lights.own_light(
+        overdue=overdue, silent=silent, unfinished=ended and score is not None and score < 100,
+        behind=behind, returned=(total.get("plans") or {}).get("returned", 0), reopened=reopened_open)
     return {
         "days_left": days_left,
         "last_activity": last,
@@ -180,25 +162,6 @@ def assess(
         "score": score,
         "light": light,
     }
-
-
-def share_light(own_light: str, units: Mapping[str, int], settings: Mapping[str, Any] | None = None) -> str:
-    """The light of a node with measured units below it, by shares of their lights (not by
-    a single item anywhere below): red when more than ``red_share`` % of them are red, yellow
-    when more than ``yellow_share`` % are red or yellow; the node's own light (its own plan
-    returned, its own rectification overdue) when that is worse."""
-    cfg = settings_of(settings)
-    n = sum(units.get(k, 0) for k in LIGHTS)
-    if not n:
-        return own_light
-    red, yellow = units.get("red", 0), units.get("yellow", 0)
-    if 100 * red > cfg["red_share"] * n:
-        shared = "red"
-    elif 100 * (red + yellow) > cfg["yellow_share"] * n:
-        shared = "yellow"
-    else:
-        shared = "green"
-    return max(shared, own_light, key=LIGHTS.index)
 
 
 def compliance_text(met: int, total: int, days_left: int | None) -> str:

@@ -15,9 +15,12 @@ from uuid import UUID
 from django.db.models import Count
 from django.db.models.functions import Substr
 
+from taolun.events.campaigns.lights import LIGHTS, MEASURED_KINDS
+from taolun.events.campaigns.plan_status import UPSTREAM_CHANGED
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import FRAME_FIELDS, frame_of, node_light
 from taolun.projections.models import PlanRow, ProgressRow
+from taolun.tenants import paths
 
 
 def campaign_frame_or_none(campaign_id: UUID):
@@ -75,9 +78,9 @@ def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
         "light": light,
         # A node with measured units below: their lights, and its silence as the share of them
         # that are silent (``…/units?silent=true`` lists them).
-        "units_lights": {k: units[k] for k in figures.LIGHTS} if units else None,
+        "units_lights": {k: units[k] for k in LIGHTS} if units else None,
         "silent_units": units["silent"] if units else None,
-        "silent_share": round(units["silent"] / sum(units[k] for k in figures.LIGHTS), 3) if units else None,
+        "silent_share": round(units["silent"] / sum(units[k] for k in LIGHTS), 3) if units else None,
     }
     if with_requirements:
         out["own_requirements"] = [
@@ -85,16 +88,16 @@ def row_out(row: dict, frame, on, units: dict[str, int] | None = None,
     return out
 
 
-UNIT_KEYS = (*figures.LIGHTS, "silent")
+UNIT_KEYS = (*LIGHTS, "silent")
 
 
 def unit_lights(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
     """The stored lights (and silence) of the measured units below ``path``, counted per
     child of it (by the child's path): one grouped query on the (campaign, kind, light, path)
     index."""
-    child = Substr("path", 1, len(path) + 33)
+    child = Substr("path", 1, paths.child_path_length(path))
     counts: dict[str, dict[str, int]] = {}
-    for r in (ProgressRow.objects.filter(campaign_id=campaign_id, kind__in=figures.MEASURED_KINDS,
+    for r in (ProgressRow.objects.filter(campaign_id=campaign_id, kind__in=MEASURED_KINDS,
                                          path__startswith=path, path__gt=path)
               .annotate(child=child).values("child", "light", "silent").annotate(n=Count("id"))):
         units = counts.setdefault(r["child"], dict.fromkeys(UNIT_KEYS, 0))
@@ -106,12 +109,10 @@ def unit_lights(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
 def below(counts: dict[str, dict[str, int]], row: dict) -> dict[str, int]:
     """The lights (and silence) of the measured units strictly below a child row."""
     units = dict(counts.get(row["path"]) or dict.fromkeys(UNIT_KEYS, 0))
-    if row["kind"] in figures.MEASURED_KINDS:  # the child itself was counted under its path
+    if row["kind"] in MEASURED_KINDS:  # the child itself was counted under its path
         units[row["light"]] -= 1
         units["silent"] -= int(row["silent"])
-    return units if any(units[k] for k in figures.LIGHTS) else {}
-
-
+    return units if any(units[k] for k in LIGHTS) else {}
 
 
 def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
@@ -129,7 +130,7 @@ def node_figures(campaign_id: UUID, own: dict, frame, on) -> dict:
     out["children_green_share"] = (
         round(sum(1 for c in children if c["light"] == "green") / len(children), 3) if children else None
     )
-    out["children_lights"] = {k: sum(1 for c in children if c["light"] == k) for k in figures.LIGHTS}
+    out["children_lights"] = {k: sum(1 for c in children if c["light"] == k) for k in LIGHTS}
     out["children"] = children
     return out
 
@@ -150,7 +151,7 @@ def units_below(
         rows = rows.filter(kind=kind)
     if light:
         rows = rows.filter(light=light)
-    if plan_status == "upstream_changed":  # a flag beside the status, still filterable
+    if plan_status == UPSTREAM_CHANGED:  # a flag beside the status, still filterable
         rows = rows.filter(upstream_changed=True)
     elif plan_status:
         rows = rows.filter(plan_status=plan_status)
@@ -168,7 +169,7 @@ def units_below(
     items = []
     for r in page:
         item = row_out(r, frame, on)
-        if r["kind"] not in figures.MEASURED_KINDS and r["total"].get("obliged_units"):
+        if r["kind"] not in MEASURED_KINDS and r["total"].get("obliged_units"):
             item["light"] = r["light"]
         items.append(item)
     return count, items

@@ -27,11 +27,13 @@ from uuid import UUID
 
 from django.db.models import Q
 
+from taolun.events.campaigns.lights import MEASURED_KINDS
+from taolun.events.campaigns.rules import LOGGERS
 from taolun.projections import progress as figures
 from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, ProgressRow
+from taolun.projections.subtree import within_any
 
 ADMIN = "admin"
-LOGGERS = ("admin", "secretary")  # who logs activities and works on rectifications
 KINDS = ("derive_deadline", "plan_to_review", "plan_returned", "upstream_changed",
          "requirement_behind", "rectification_due", "activity_returned")
 OPEN_PROBLEMS = ("open", "rectifying")
@@ -39,13 +41,6 @@ OPEN_PROBLEMS = ("open", "rectifying")
 
 def _days(day: str | None, on: date) -> int | None:
     return (date.fromisoformat(day[:10]) - on).days if day else None
-
-
-def _prefixes(paths: Iterable[str], field: str = "path") -> Q:
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(**{f"{field}__startswith": p})
-    return q
 
 
 def _item(kind: str, ref: Any, unit: dict, due: str | None, on: date, **extra: Any) -> dict:
@@ -115,7 +110,7 @@ def _to_review(admin: list[dict], campaigns: dict, on: date) -> list[dict]:
     """Submitted plans whose parent plan belongs to a unit at or below one I administer."""
     if not admin:
         return []
-    parents = PlanRow.objects.filter(_prefixes(n["path"] for n in admin)).values("id")
+    parents = PlanRow.objects.filter(within_any(n["path"] for n in admin)).values("id")
     rows = list(PlanRow.objects.filter(status="submitted", parent_id__in=parents).order_by("path"))
     units = {n["id"]: n for n in OrgNode.objects.filter(pk__in=[r.node_id for r in rows]).values("id", "name")}
     return [_item("plan_to_review", r.id, units.get(r.node_id, {"id": r.node_id, "name": ""}), None, on,
@@ -126,7 +121,7 @@ def _to_review(admin: list[dict], campaigns: dict, on: date) -> list[dict]:
 
 def _requirements(loggers: list[dict], campaigns: dict, on: date) -> list[dict]:
     """Per-unit requirements my branch or office has not met, while the campaign runs."""
-    units = {n["id"]: n for n in loggers if n["kind"] in figures.MEASURED_KINDS}
+    units = {n["id"]: n for n in loggers if n["kind"] in MEASURED_KINDS}
     rows = list(ProgressRow.objects.filter(node_id__in=units, obliged=True, campaign_id__in=campaigns)
                 .values("campaign_id", "node_id", "governing_plan_id", "own"))
     governing = {p["id"]: p["released"] for p in PlanRow.objects.filter(
@@ -165,7 +160,7 @@ def _rectifications(loggers: list[dict], campaigns: dict, on: date) -> list[dict
 def _returned_activities(loggers: list[dict], campaigns: dict, on: date) -> list[dict]:
     if not loggers:
         return []
-    rows = list(ActivityRow.objects.filter(_prefixes(n["path"] for n in loggers), status="returned")
+    rows = list(ActivityRow.objects.filter(within_any(n["path"] for n in loggers), status="returned")
                 .order_by("-updated_at", "id")[:100])
     units = {n["id"]: n for n in OrgNode.objects.filter(pk__in={a.node_id for a in rows}).values("id", "name")}
     out = []

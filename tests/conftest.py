@@ -173,6 +173,8 @@ def free_port() -> int:
 
 
 class Server:
+    entry = "taolun.platform.cli"  # the module run with ``python -m`` (tests may wrap it)
+
     def __init__(self, label: str, extra_env: dict[str, str] | None = None) -> None:
         self.env = {**os.environ, **backend_env(label), **(extra_env or {})}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -183,13 +185,13 @@ class Server:
 
     def taolun(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "taolun.platform.cli", *args], env=self.env, input=input,
+            [sys.executable, "-m", self.entry, *args], env=self.env, input=input,
             capture_output=True, text=True, timeout=120, check=check,
         )
 
     def start(self) -> "Server":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "taolun.platform.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", self.entry, "serve", "--port", str(self.port)],
             env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         import urllib.request

@@ -47,6 +47,7 @@ from eventsourcing.persistence import IntegrityError
 from taolun.events.campaigns import diff as diffs
 from taolun.events.campaigns import rules
 from taolun.events.campaigns import tree_rules as tree
+from taolun.events.campaigns import window
 from taolun.events.campaigns.activity import Activity
 from taolun.events.campaigns.plan import Plan
 from taolun.events.campaigns.ports import EvidenceStore, OrgTree
@@ -118,9 +119,7 @@ class Campaigns(TaolunApplication):
     def campaign_window(self, plan: Plan) -> tuple[str, str] | None:
         """The overall window of the campaign at the top of ``plan``'s chain (latest release)."""
         campaign = plan if plan.campaign_id is None else self._plan(plan.campaign_id)
-        if not campaign.versions:
-            return campaign.window()
-        return rules.overall_window(campaign.versions[-1]["content"]["phases"].values())
+        return window.campaign_window(campaign.versions, campaign.phases)
 
     # ------------------------------------------------------------ plans: queries
 

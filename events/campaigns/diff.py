@@ -28,7 +28,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from taolun.events.campaigns.rules.windows import overall_window
+from taolun.events.campaigns.window import overall_window
 
 SECTIONS: tuple[str, ...] = ("topics", "phases", "tasks", "requirements")
 

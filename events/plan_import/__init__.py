@@ -4,7 +4,7 @@
 ``parse_plan(text)`` answers an ImportedPlan whose every field points back at its source span.
 """
 
-from .decode import MAX_BYTES, read_document
+from .decode import read_document
 from .errors import ImportRejected
 from .parse import parse_plan
 from .requirements import ACTIVITY_KINDS
@@ -27,7 +27,6 @@ from .result import (
 
 __all__ = [
     "ACTIVITY_KINDS",
-    "MAX_BYTES",
     "BasisDocument",
     "Field",
     "Header",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from taolun.events.uploads import HEAD_BYTES, LABELS, MAX_IMPORT_BYTES, MIB, sniff, zip_kind
+
 from .docx_text import docx_to_text
 from .errors import ImportRejected
 
-MAX_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: its members are checked by their declared (inflated) sizes before one
 # byte is inflated; zipfile never inflates a member beyond its declared size. A real plan
 # inflates to well under a megabyte; 1.1 MB inflating to 300 MB is a zip bomb.
@@ -17,38 +18,29 @@ MAX_ZIP_MEMBERS = 1000
 # The longest text the parser is given (a long plan is ~50,000 characters).
 MAX_TEXT_CHARS = 1_000_000
 
-# Magic numbers of formats people upload by mistake (images, PDF, legacy .doc, archives,
-# executables). They are refused outright rather than decoded into garbage.
-_BINARY_MAGIC = {
-    b"\x89PNG": "PNG 图片",
-    b"\xff\xd8\xff": "JPEG 图片",
-    b"GIF8": "GIF 图片",
-    b"%PDF": "PDF 文件",
-    b"\xd0\xcf\x11\xe0": "旧版 Word（.doc）或其他 OLE 文件",
-    b"\x7fELF": "可执行文件",
-    b"MZ": "可执行文件",
-    b"\x1f\x8b": "GZIP 压缩包",
-    b"Rar!": "RAR 压缩包",
-    b"7z\xbc\xaf": "7z 压缩包",
-    b"BM": "BMP 图片",
-}
-
 
 def read_document(data: bytes, filename: str | None = None) -> str:
     """Answer the document's text, or raise ImportRejected with a stable code."""
     # Size first: a 2 GB upload must not be unzipped or decoded to find out it is too big.
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_IMPORT_BYTES:
         raise ImportRejected(
-            "too_large", "文件过大，最大支持 10 MB", size=len(data), limit=MAX_BYTES
+            "too_large", f"文件过大，最大支持 {MAX_IMPORT_BYTES // MIB} MB", size=len(data),
+            limit=MAX_IMPORT_BYTES,
         )
     if not data.strip():
         raise ImportRejected("empty_document", "文件为空，没有可导入的内容")
 
     is_docx_name = bool(filename) and filename.lower().endswith(".docx")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+    kind = sniff(data[:HEAD_BYTES])
+    if kind == "zip":
         text = _read_zip(data)
     elif is_docx_name:
         raise ImportRejected("corrupt_docx", "文件扩展名为 .docx，但内容不是有效的 Word 文档")
+    elif kind is not None:  # images, PDF, legacy .doc, archives, executables: not decoded into garbage
+        raise ImportRejected(
+            "not_a_document", f"不支持的文件类型（{LABELS[kind]}），请上传 .docx 或文本文件",
+            kind=LABELS[kind],
+        )
     else:
         text = _read_text(data)
 
@@ -74,8 +66,7 @@ def _read_zip(data: bytes) -> str:
             "too_large", "Word 文档解压后过大（疑似压缩炸弹），无法导入",
             inflated_bytes=inflated, members=len(members), limit=MAX_INFLATED_BYTES,
         )
-    names = {m.filename for m in members}
-    if "word/document.xml" not in names:
+    if zip_kind(m.filename for m in members) != "docx":
         raise ImportRejected(
             "not_a_document", "该压缩文件不是 Word 文档，请上传 .docx 或文本文件"
         )
@@ -88,11 +79,6 @@ def _read_zip(data: bytes) -> str:
 
 
 def _read_text(data: bytes) -> str:
-    for magic, kind in _BINARY_MAGIC.items():
-        if data.startswith(magic) and (magic != b"MZ" or b"\x00" in data[:512]):
-            raise ImportRejected(
-                "not_a_document", f"不支持的文件类型（{kind}），请上传 .docx 或文本文件", kind=kind
-            )
     if data.startswith(b"\xef\xbb\xbf"):
         return _decode(data[3:], "utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

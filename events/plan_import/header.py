@@ -111,6 +111,7 @@ def _is_title_piece(line: Line) -> bool:
         len(f) <= 40
         and not f.startswith("附件")
         and not re.search(r"[。:;]$|^关于印发", f)
+        and not re.fullmatch(r"\(.*\)", f)  # “（此件公开发布）”, “（2023年6月2日印发）”
         and line.style is None
         and not DOC_NUMBER_RE.search(f)
         and not parse_full_date(f)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .dates import YearHint
 from .header import parse_header
 from .leading_group import find_leading_group
 from .outline import build_sections
@@ -9,13 +10,15 @@ from .phases import find_phases
 from .preamble import basis_documents, find_preamble, find_theme
 from .regions import of_kind, split_regions
 from .requirements import find_requirements
-from .result import Field, ImportedPlan, Passage, SectionText
-from .schedule import find_schedule
+from .result import Field, Header, ImportedPlan, Passage, SectionText
+from .schedule import find_schedule, phases_from_schedule
 from .sections import goals, guiding_ideology, principles, topic_groups
 from .source import Source
 
 
-def parse_plan(text: str) -> ImportedPlan:
+def parse_plan(text: str, campaign_year: int | None = None) -> ImportedPlan:
+    """``campaign_year``: for a plan derived from a campaign, the year its dates fall in when
+    the document itself writes no year at all (no 落款 date, no 文号, no year in the text)."""
     src = Source(text)
     front, sections = build_sections(src.lines)
     header, title_end = parse_header(src, front)
@@ -35,18 +38,17 @@ def parse_plan(text: str) -> ImportedPlan:
     ]
     theme = find_theme(src, theme_lines)
 
-    issue_year = header.issue_date.value.year if header.issue_date.value else None
-    number_year = header.document_number.value["year"] if header.document_number.value else None
-    year_hints = [(issue_year, "document_date"), (number_year, "document_number")]
-    if header.issue_date.confidence < 0.75:
-        year_hints.reverse()  # a web page's publication time is weaker evidence than the 文号
+    year_hints = _year_hints(header) + [YearHint(campaign_year, "campaign")]
     # The schedule table first: its cells (“宣传发动阶段”) must not be read as phase headings.
-    hint_year = next((y for y, _ in year_hints if y), None)
-    schedule, table_lines = find_schedule(src, hint_year)
-    phases = find_phases(src, regions, year_hints, skip=table_lines)
+    hint = next((h for h in year_hints if h.year), None)
+    schedule, table_lines = find_schedule(src, hint)
+    phases = find_phases(src, regions, year_hints, skip=table_lines, issued=header.issue_date.value)
     phase_year = next(((p.start or p.end).year for p in phases if p.start or p.end), None)
-    if schedule and phase_year and phase_year != hint_year:
-        schedule, table_lines = find_schedule(src, phase_year)  # rows share the phases' year
+    if schedule and phase_year and phase_year != (hint.year if hint else None):
+        # rows share the phases' year
+        schedule, table_lines = find_schedule(src, YearHint(phase_year, "phases", f"{phase_year}年"))
+    if not phases:
+        phases = phases_from_schedule(src, schedule)
     src.used.update(table_lines)
 
     plan = ImportedPlan(
@@ -71,6 +73,18 @@ def parse_plan(text: str) -> ImportedPlan:
     _leftovers(src, plan, front, sections)
     plan.confidence = _confidence(plan)
     return plan
+
+
+def _year_hints(header: Header) -> list[YearHint]:
+    """Years for dates that omit theirs, strongest first: the 落款 date, then the 文号."""
+    issued, number = header.issue_date, header.document_number
+    hints = [
+        YearHint(issued.value.year if issued.value else None, "document_date", issued.source),
+        YearHint(number.value["year"] if number.value else None, "document_number", number.source),
+    ]
+    if issued.confidence < 0.75:
+        hints.reverse()  # a web page's publication time is weaker evidence than the 文号
+    return hints
 
 
 def _leftovers(src: Source, plan: ImportedPlan, front, sections) -> None:

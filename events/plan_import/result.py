@@ -90,7 +90,12 @@ class Phase:
     date_text: str | None  # as written, e.g. “8月底—9月上旬”
     start: date | None
     end: date | None
-    year_from: str | None  # explicit | section | document_date | document_number | text
+    # explicit | section | document_date | document_number | previous_phase | text | campaign | table
+    year_from: str | None
+    # How the dates were derived from the text, for a reviewer to check, e.g.
+    # “3月中旬 → 11日至20日；4月下旬 → 21日至月末（4月30日）；年份取自文号“临教发〔2024〕12号””.
+    date_reasoning: str | None
+    date_reasoning_en: str | None
     description: str
     responsible_units: list[str]
     tasks: list[Task]
@@ -105,6 +110,8 @@ class ScheduleRow:
     time_text: str | None
     start: date | None
     end: date | None
+    date_reasoning: str | None
+    date_reasoning_en: str | None
     content: str
     responsible_units: list[str]
     span: Span

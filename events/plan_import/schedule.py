@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from .dates import find_ranges, resolve
+from .dates import YearHint, find_ranges, resolve
 from .outline import Line
-from .result import ScheduleRow
+from .reasoning import Why, join_readings, year_why
+from .result import Phase, ScheduleRow
 from .source import Source
 from .units import split_units, units_in
 
@@ -35,7 +36,7 @@ def _label(cell: str) -> str | None:
     return None
 
 
-def find_schedule(src: Source, context_year: int | None) -> tuple[list[ScheduleRow], set[int]]:
+def find_schedule(src: Source, hint: YearHint | None) -> tuple[list[ScheduleRow], set[int]]:
     raw_lines = src.text.split("\n")
     for i, line in enumerate(src.lines):
         if not line.text or line.noise:
@@ -52,7 +53,7 @@ def find_schedule(src: Source, context_year: int | None) -> tuple[list[ScheduleR
         else:
             rows, last = _rows_by_shape(src, header_end, kinds)
         used = set(range(i, last + 1))
-        return _resolve(src, rows, context_year), used
+        return _resolve(src, rows, hint), used
     return [], set()
 
 
@@ -143,11 +144,13 @@ def _rows_by_shape(src: Source, first: int, kinds: list[str]) -> tuple[list[_Row
     return rows, last
 
 
-def _resolve(src: Source, rows: list[_Row], year: int | None) -> list[ScheduleRow]:
+def _resolve(src: Source, rows: list[_Row], hint: YearHint | None) -> list[ScheduleRow]:
     result: list[ScheduleRow] = []
     phase: str | None = None
     time_text: str | None = None
     last_month: int | None = None
+    year = hint.year if hint else None
+    reading = (hint.origin, year, hint.evidence) if hint else (None, None, None)
     # Merged cells repeat a time for several rows; each distinct time is resolved once, in order.
     resolved_times: dict[str, tuple] = {}
     for row in rows:
@@ -163,17 +166,54 @@ def _resolve(src: Source, rows: list[_Row], year: int | None) -> list[ScheduleRo
         content = "".join(t for _, t in row["content"])
         units = [u for _, t in row.get("units", []) for u in split_units(t)]
         if time_text and time_text not in resolved_times:
-            resolved_times[time_text] = (None, None)
+            resolved_times[time_text] = (None, None, Why())
             ranges = find_ranges(time_text.replace("—", "-").replace("～", "~"))
-            if ranges and year:
-                raw = ranges[0]
+            raw = ranges[0] if ranges else None
+            if raw is not None and (year or raw.explicit_year):
                 month, _ = raw.month_bounds()
-                if not raw.explicit_year and last_month and month and month < last_month:
+                if raw.explicit_year:
+                    year, reading = raw.explicit_year, ("explicit", raw.explicit_year, None)
+                elif last_month and month and month < last_month:
                     year += 1  # rows continue into the next year
-                resolved = resolve(raw, raw.explicit_year or year)
-                resolved_times[time_text] = (resolved.start, resolved.end)
-                last_month = (resolved.end or resolved.start).month
-        first_date, last_date = resolved_times.get(time_text or "", (None, None))
-        result.append(ScheduleRow(phase, time_text, first_date, last_date, content, units,
+                    reading = ("next_year", year, None)
+                resolved = resolve(raw, year)
+                why = Why()
+                why.extend(resolved.why)
+                why.extend(year_why(raw, *reading))
+                resolved_times[time_text] = (resolved.start, resolved.end, why)
+                if resolved.start or resolved.end:
+                    last_month = (resolved.end or resolved.start).month
+                    year = (resolved.end or resolved.start).year
+                reading = ("previous_row", year, None)
+        first_date, last_date, why = resolved_times.get(time_text or "", (None, None, Why()))
+        result.append(ScheduleRow(phase, time_text, first_date, last_date, why.text, why.text_en, content, units,
                                   (start, end), src.text[start:end]))
     return result
+
+
+def phases_from_schedule(src: Source, rows: list[ScheduleRow]) -> list[Phase]:
+    """Phases written only as the rows of a table (阶段 | 时间安排 | 主要任务): one phase per
+    run of rows under the same phase cell (a merged cell), from its first start to its last
+    end, with the readings of all its rows."""
+    phases: list[Phase] = []
+    for row in rows:
+        if not row.phase:
+            continue
+        if phases and phases[-1].name == row.phase:
+            current = phases[-1]
+            current.start = min(filter(None, [current.start, row.start]), default=None)
+            current.end = max(filter(None, [current.end, row.end]), default=None)
+            current.span = (current.span[0], row.span[1])
+            current.source = src.text[current.span[0]:current.span[1]]
+            current.description += "\n" + row.content
+            current.date_reasoning = join_readings(current.date_reasoning, row.date_reasoning, "；")
+            current.date_reasoning_en = join_readings(current.date_reasoning_en, row.date_reasoning_en, "; ")
+            continue
+        phases.append(Phase(
+            number=len(phases) + 1, name=row.phase, date_text=row.time_text, start=row.start, end=row.end,
+            year_from="table" if row.start or row.end else None,
+            date_reasoning=row.date_reasoning, date_reasoning_en=row.date_reasoning_en,
+            description=row.content, responsible_units=list(row.responsible_units), tasks=[],
+            span=row.span, source=row.source, confidence=0.75 if row.start and row.end else 0.4,
+        ))
+    return phases

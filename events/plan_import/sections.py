@@ -59,9 +59,21 @@ def principles(src: Source, regions: list[Region]) -> list[Principle]:
     return found
 
 
+# Without a topics section, a numbered list under one of these headings holds the topics.
+_TOPIC_LIST_HEADINGS = ("主要内容", "目标任务", "讨论重点")
+
+
 def topic_groups(src: Source, regions: list[Region]) -> list[TopicGroup]:
+    groups = _groups(src, of_kind(regions, "topics"))
+    if any(g.topics for g in groups):
+        return groups
+    listed = [r for r in regions if r.heading and any(w in r.heading.text for w in _TOPIC_LIST_HEADINGS)]
+    return _groups(src, listed) or groups
+
+
+def _groups(src: Source, regions: list[Region]) -> list[TopicGroup]:
     groups: list[TopicGroup] = []
-    for region in of_kind(regions, "topics"):
+    for region in regions:
         content = [ln for ln in region.content if ln is not region.heading]
         levels = sorted({ln.level for ln in content if ln.level and ln.style != "cn"})
         if not levels:

@@ -24,11 +24,15 @@ class Draft:
     notes: list[dict[str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def attempt(self, what: str, source: str, action) -> Any:
+    def attempt(self, what: str, source: str, action, why: str | None = None) -> Any:
+        """``why``: how the item's dates were read, kept in the note when a guard refuses them."""
         try:
             result = action()
         except DomainError as error:
-            self.notes.append({"item": what, "source": source[:200], "reason": error.message, "code": error.code})
+            note = {"item": what, "source": source[:200], "reason": error.message, "code": error.code}
+            if why:
+                note["date_reasoning"] = why
+            self.notes.append(note)
             return None
         self.counts[what] = self.counts.get(what, 0) + 1
         return result
@@ -126,7 +130,7 @@ def campaign_draft(imported: dict[str, Any], *, tenant_id: UUID, actor: UUID | N
             continue
         new_id = draft.attempt("phases", phase.get("name") or "", lambda p=phase: plan.add_phase(
             actor, name=p.get("name") or f"第{p.get('number')}阶段", start=p["start"], end=p["end"],
-        ))
+        ), phase.get("date_reasoning"))
         if new_id:
             phase_ids[phase.get("name") or ""] = str(new_id)
     _fill(draft, imported, actor, phase_ids)
@@ -152,11 +156,11 @@ def derived_draft(imported: dict[str, Any], *, parent: Plan, tenant_id: UUID, ac
             if phase.get("start") and phase.get("end"):
                 draft.attempt("phases", name, lambda m=match, p=phase: plan.revise_phase(
                     actor, m, start=p["start"], end=p["end"],
-                ))
+                ), phase.get("date_reasoning"))
         elif phase.get("start") and phase.get("end"):
             new_id = draft.attempt("phases", name, lambda p=phase: plan.add_phase(
                 actor, name=name or "本单位阶段", start=p["start"], end=p["end"],
-            ))
+            ), phase.get("date_reasoning"))
             if new_id:
                 phase_ids[name] = str(new_id)
         else:

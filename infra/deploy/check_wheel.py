@@ -28,10 +28,15 @@ for name in expected:
             imported.append(f"{name}.{info.name}")
 
 platform_dir = Path(importlib.import_module("taolun.platform").__path__[0])
-for data in ("jinja2/taolun/home.html", "sample_plans/city-bureau-plan.txt",
+for data in ("jinja2/taolun/home.html", "locale/en/LC_MESSAGES/django.mo", "sample_plans/city-bureau-plan.txt",
              "sample_plans/district-bureau-plan.docx", "sample_plans/school-plan-gb18030.txt"):
     if not (platform_dir / data).is_file():
         sys.exit(f"package data missing from the wheel: taolun/platform/{data}")
+from django.utils import translation  # noqa: E402
+
+with translation.override("en"):  # the compiled catalogues ship in the wheel and load
+    if translation.pgettext("error code", "not_found") != "Not found.":
+        sys.exit("the English catalogue (taolun/platform/locale/en) is missing from the wheel")
 from django.core.management import call_command  # noqa: E402
 
 call_command("migrate", interactive=False, verbosity=0)  # migrations shipped and valid

@@ -29,6 +29,16 @@ class ReportUnavailable(Exception):
     """The report cannot be built from what exists (its reason is shown to the user)."""
 
 
+@dataclass(frozen=True)
+class Sources:
+    """What the builders read besides the read models, handed in by the platform: the plan
+    as its reader may read it (``read_plan(plan_id, released_only)`` → the API's plan
+    document) and the names of plan statuses."""
+
+    read_plan: Callable[[Any, bool], dict[str, Any]]
+    plan_statuses: dict[str, str]
+
+
 @dataclass
 class Built:
     content: bytes
@@ -45,23 +55,19 @@ def _today():
     return datetime.now(SHANGHAI).date()
 
 
-def plan_document(job: Any, progress: Progress) -> Built:
-    from taolun.platform.api.routers.campaigns import plan_out
-    from taolun.platform.runtime import get_runtime
-
+def plan_document(job: Any, progress: Progress, sources: Sources) -> Built:
     at = position()
     row = PlanRow.objects.filter(pk=job.subject_id).first()
     if row is None:
         raise ReportUnavailable("方案不存在")
-    campaigns = get_runtime().campaigns
     released_only = job.options.get("view") == "released"
     if released_only and not row.released_version:
         raise ReportUnavailable("方案尚未发布")
-    plan = campaigns.get_released_plan(job.subject_id) if released_only else campaigns.get_plan(job.subject_id)
+    plan = sources.read_plan(job.subject_id, released_only)
     progress(40)
     issuer = OrgNode.objects.filter(pk=row.node_id).values_list("name", flat=True).first() or ""
     today = _today()
-    doc = gongwen.from_plan(plan_out(plan), issuer=issuer,
+    doc = gongwen.from_plan(plan, issuer=issuer,
                             doc_no=gongwen.doc_number(job.options.get("doc_no"), today.year), day=today)
     progress(60)
     content = gongwen.to_pdf(doc) if job.format == "pdf" else gongwen.to_docx(doc)
@@ -79,10 +85,8 @@ def _names(path: str) -> dict[Any, str]:
     return dict(OrgNode.objects.filter(path__startswith=path).values_list("id", "name"))
 
 
-def progress_table(job: Any, progress: Progress) -> Built:
+def progress_table(job: Any, progress: Progress, sources: Sources) -> Built:
     """进度统计表: one row per unit of the subtree, a sheet per level below the unit."""
-    from taolun.platform.web.labels import PLAN_STATUSES
-
     at = position()
     unit = _unit(job)
     names = _names(unit.path)
@@ -97,7 +101,7 @@ def progress_table(job: Any, progress: Progress) -> Built:
                                                light_column=4))
         sheet.rows.append([
             r.name, KIND_LABELS.get(r.kind, r.kind), names.get(r.parent_id, ""),
-            PLAN_STATUSES.get(r.plan_status, r.plan_status), r.light, r.score,
+            sources.plan_statuses.get(r.plan_status, r.plan_status), r.light, r.score,
             total.get("activities", 0), total.get("participants", 0),
             round(total.get("hours_x100", 0) / 100, 2), total.get("suggestions", 0),
             total.get("suggestions_adopted", 0), total.get("problems", 0),
@@ -110,7 +114,7 @@ def progress_table(job: Any, progress: Progress) -> Built:
     return Built(content, f"进度统计表-{unit.name}.xlsx", at)
 
 
-def rectification_ledger(job: Any, progress: Progress) -> Built:
+def rectification_ledger(job: Any, progress: Progress, sources: Sources) -> Built:
     at = position()
     unit = _unit(job)
     names = _names(unit.path)
@@ -131,7 +135,7 @@ def rectification_ledger(job: Any, progress: Progress) -> Built:
     return Built(workbook([sheet]), f"整改台账-{unit.name}.xlsx", at)
 
 
-def activity_ledger(job: Any, progress: Progress) -> Built:
+def activity_ledger(job: Any, progress: Progress, sources: Sources) -> Built:
     at = position()
     unit = _unit(job)
     names = _names(unit.path)
@@ -148,7 +152,7 @@ def activity_ledger(job: Any, progress: Progress) -> Built:
     return Built(workbook([sheet]), f"活动台账-{unit.name}.xlsx", at)
 
 
-BUILDERS: dict[str, Callable[[Any, Progress], Built]] = {
+BUILDERS: dict[str, Callable[[Any, Progress, Sources], Built]] = {
     "plan_document": plan_document,
     "progress_table": progress_table,
     "rectification_ledger": rectification_ledger,

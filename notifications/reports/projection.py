@@ -8,9 +8,8 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from taolun.events.reports.report import KINDS, Report
-from taolun.notifications.models import OutboxMessage
 from taolun.notifications.reports.models import ReportJob
-from taolun.projections.models import OrgNode, PlanRow
+from taolun.projections.models import OrgNode, OutboxMessage, PlanRow
 from taolun.projections.runner import Projection, topics_of
 
 GENERATE_ACTOR = "generate_report"

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points import it from here)
 from taolun.platform.api.errors import forbidden, not_found
 from taolun.projections.models import (
     ActivityRow,
@@ -25,6 +26,7 @@ from taolun.projections.models import (
     SuggestionRow,
     UserAccount,
 )
+from taolun.tenants import paths
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class Principal:
     grants: tuple[tuple[str, str], ...] = field(default=())  # (path, role)
 
     def roles_at(self, path: str) -> set[str]:
-        return {role for grant_path, role in self.grants if path.startswith(grant_path)}
+        return {role for grant_path, role in self.grants if paths.is_within(path, grant_path)}
 
     def sees(self, path: str) -> bool:
         return self.is_operator or bool(self.roles_at(path))
@@ -46,8 +48,8 @@ class Principal:
     @property
     def top_paths(self) -> list[str]:
         """The grant paths not covered by another of the caller's grants."""
-        paths = sorted({p for p, _ in self.grants})
-        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        tops = sorted({p for p, _ in self.grants})
+        return [p for p in tops if not any(paths.is_below(p, q) for q in tops)]
 
 
 class BearerToken(HttpBearer):
@@ -142,7 +144,7 @@ def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
     if who.sees(row.path):
         return True
     below = (row.released_version > 0 or row.kind == "derived")
-    return below and any(p.startswith(row.path) for p, _ in who.grants)
+    return below and any(paths.is_within(p, row.path) for p, _ in who.grants)
 
 
 def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:

@@ -16,7 +16,7 @@ class ApiError(Exception):
 def error_response(
     status: int, code: str, message: str, details: Any = None, request=None
 ) -> JsonResponse:
-    from taolun.platform.api.english import localise
+    from taolun.platform.language import localise
 
     body = {"code": code, "message": localise(request, code, message), "details": details or {}}
     try:
@@ -63,7 +63,9 @@ def install_handlers(api) -> None:
             }
             for e in exc.errors
         ]
-        return error_response(422, "invalid_input", "请求参数有误", {"errors": errors}, request)
+        # details.field names the first field, as every other 422 does; errors lists them all.
+        first = errors[0]["field"] if errors else ""
+        return error_response(422, "invalid_input", "请求参数有误", {"field": first, "errors": errors}, request)
 
     @api.exception_handler(MultiPartParserError)
     def _multipart(request, exc: MultiPartParserError):

@@ -175,7 +175,7 @@ class Accepted(Exception):
 def accepted_response(request: HttpRequest, notification_id: int, created: UUID | None) -> JsonResponse:
     """202: the write is in the log; where to watch the read side catch up. A retry with
     the same key never runs the command again."""
-    from taolun.platform.api.english import localise
+    from taolun.platform.language import localise
 
     status_url = f"/api/v1/writes/{notification_id}"
     response = JsonResponse(
@@ -192,3 +192,15 @@ def accepted_response(request: HttpRequest, notification_id: int, created: UUID 
     )
     response["Location"] = status_url
     return response
+
+
+def purge_idempotency_records(max_age_hours: int = 24) -> None:
+    """Forget replayable responses older than a day (clients retry within minutes); a
+    periodic job (``taolun.notifications.actors.periodic_jobs``)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(hours=max_age_hours)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    logging.getLogger("taolun.notifications").info("purged %d idempotency records", deleted)

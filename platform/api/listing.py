@@ -1,4 +1,9 @@
-"""Listing read-model rows of a subtree: the filters a caller gave, then one page."""
+"""Listing read-model rows of a subtree: the filters a caller gave, then one page
+(``@paginate`` with ``BoundedPagination``: ``?limit=&offset=``, answer ``{items, count}``).
+
+A router module using ``@paginate`` must not use ``from __future__ import annotations``:
+ninja reads the wrapped view's annotations as strings it cannot resolve, and the OpenAPI
+document then answers 500 (tests/e2e/test_openapi.py reads it)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -28,5 +33,18 @@ def subtree_rows(model, path: str, **filters: Any) -> QuerySet:
     return rows.filter(**given) if given else rows
 
 
-def page(rows: QuerySet, limit: int, offset: int, out: Callable[[Any], dict]) -> dict:
-    return {"count": rows.count(), "items": [out(r) for r in rows[offset:offset + limit]]}
+class Rows:
+    """Rows shown through ``out``, for ``@paginate``: counted and sliced in the database like
+    the queryset itself; only the page's rows are turned into answers."""
+
+    def __init__(self, rows: QuerySet, out: Callable[[Any], Any]) -> None:
+        self.rows, self.out = rows, out
+
+    def all(self) -> "Rows":  # the paginator counts ``queryset.all().count()``
+        return self
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, window: slice) -> list:
+        return [self.out(row) for row in self.rows[window]]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
-from ninja import NinjaAPI
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 
 from taolun.platform.api.access import BearerToken
@@ -16,11 +15,27 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Chinese stays readable on the wire
 
 
+class TaolunAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """The view's own name (snake_case English, unique: tests/e2e/test_openapi.py),
+        instead of ninja's module-qualified one."""
+        return operation.view_func.__name__
+
+
+class IndexOut(Schema):
+    name: str
+    version: str
+    docs: str
+    openapi: str
+
+
 def build_api() -> NinjaAPI:
+    from django.conf import settings
+
     from taolun.platform.api.routers import ROUTERS
 
-    rate = os.environ.get("TAOLUN_THROTTLE_RATE", "6000/min")
-    api = NinjaAPI(
+    rate = settings.CONFIG.throttle_rate
+    api = TaolunAPI(
         title="Taolun 讨论 API",
         version="1.0.0",
         description="教育系统大讨论活动平台接口。所有错误均为 JSON：{code, message, details}。",
@@ -31,6 +46,13 @@ def build_api() -> NinjaAPI:
         renderer=Utf8JSONRenderer(),
     )
     install_handlers(api)
+
+    @api.get("/", auth=None, response=IndexOut, tags=["api 接口说明"], summary="接口首页：文档与 OpenAPI 的地址")
+    def api_index(request: HttpRequest):
+        """Where the documentation of this API is (no token needed)."""
+        return {"name": api.title, "version": api.version, "docs": f"{request.path}docs",
+                "openapi": f"{request.path}openapi.json"}
+
     for router in ROUTERS():
         api.add_router("", router)
     return api

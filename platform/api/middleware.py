@@ -7,8 +7,9 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
+from taolun.events.uploads import MAX_MULTIPART_BODY_BYTES
 from taolun.platform.api.errors import error_response
 from taolun.platform.api.idempotency import Accepted, accepted_response, keep_answer, open_keyed_request
 
@@ -20,7 +21,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 def body_limit(request: HttpRequest) -> int:
     if request.content_type == "multipart/form-data":
-        return settings.TAOLUN_MAX_UPLOAD_BYTES
+        return MAX_MULTIPART_BODY_BYTES  # each kind of upload checks its own limit
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
@@ -77,6 +78,8 @@ class ApiErrorsMiddleware:
             # The write is in the log: reading it back failed, the write did not.
             log.exception("read-back failed after commit on %s %s", request.method, request.path)
             return accepted_response(request, committed, getattr(request, "taolun_created_id", None))
+        if request.path.startswith(API_PREFIX) and isinstance(exception, Http404):
+            return error_response(404, "not_found", "接口不存在", request=request)
         if request.path.startswith(API_PREFIX):
             log.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(500, "internal_error", "服务器内部错误", request=request)

@@ -1,18 +1,28 @@
 """Request and response shapes (pydantic, through django-ninja).
 
-The bounds declared here (lengths, ranges) show callers in the OpenAPI what the write side
-accepts; the write side checks them itself (taolun.events.values), with the characters a
-column cannot hold, so that every entry point (API, pages, import, CLI) is held to them.
+The bounds and vocabularies declared here (lengths, ranges, dates, allowed values) show
+callers in the OpenAPI what the write side accepts; they are the domain's own constants,
+imported, never typed again. The write side checks them itself (taolun.events.values,
+taolun.events.campaigns.rules), with the characters a column cannot hold, so that every entry
+point (API, pages, import, CLI) is held to them.
 """
 
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
 
+from taolun.events.campaigns.rules import (
+    ACTIVITY_KINDS,
+    PROBLEM_CATEGORIES,
+    REQUIREMENT_METRICS,
+    REQUIREMENT_SCOPES,
+    REQUIREMENT_SUBJECTS,
+)
 from taolun.events.values import HOURS_DECIMAL_PLACES, MAX_HOURS, MAX_INT
+from taolun.tenants.domainmodel import Kind, Role
 
 TEXT = 20000  # long free text (contents, descriptions) unless a column is narrower
 Text = Annotated[str, Field(max_length=TEXT)]
@@ -22,14 +32,25 @@ Hours = Annotated[int, Field(ge=0, le=int(MAX_HOURS))] | Annotated[
     str, Field(max_length=20, description=f"至多 {HOURS_DECIMAL_PLACES} 位小数，不超过 {MAX_HOURS}")
 ]
 
-KindName = Literal["bureau", "school", "branch", "office"]
-RoleName = Literal["admin", "secretary", "inspector", "auditor", "viewer"]
+KindName = Literal[tuple(k.value for k in Kind)]
+RoleName = Literal[tuple(r.value for r in Role)]
+ActivityKind = Literal[ACTIVITY_KINDS]
+ProblemCategory = Literal[PROBLEM_CATEGORIES]
+# An activity's start and end: a date (the whole day) or a moment (ISO 8601, with or without
+# a zone; a moment at exactly 00:00:00 counts as the whole day).
+DayOrMoment = date | datetime
 
 
 class Error(Schema):
     code: str
     message: str
     details: dict = {}
+
+
+# What any operation may answer besides its success (the body is always Error); uploads
+# may also answer 415.
+ERRORS = {status: Error for status in (400, 401, 403, 404, 409, 413, 422, 429)}
+UPLOAD_ERRORS = {**ERRORS, 415: Error}
 
 
 class TenantIn(Schema):
@@ -182,14 +203,14 @@ class ReasonIn(Versioned):
 
 class PhaseIn(Versioned):
     name: str = Field(max_length=200)
-    start: str = Field(max_length=40)
-    end: str = Field(max_length=40)
+    start: date
+    end: date
 
 
 class PhasePatch(Versioned):
     name: str | None = Field(default=None, max_length=200)
-    start: str | None = Field(default=None, max_length=40)
-    end: str | None = Field(default=None, max_length=40)
+    start: date | None = None
+    end: date | None = None
 
 
 class TaskIn(Versioned):
@@ -198,7 +219,7 @@ class TaskIn(Versioned):
     description: str = Field(default="", max_length=5000)
     responsible_units: list[Text] = []
     evidence_expected: str = Field(default="", max_length=5000)
-    due: str | None = Field(default=None, max_length=40)
+    due: date | None = None
 
 
 class TaskPatch(Versioned):
@@ -207,29 +228,29 @@ class TaskPatch(Versioned):
     description: str | None = Field(default=None, max_length=5000)
     responsible_units: list[Text] | None = None
     evidence_expected: str | None = Field(default=None, max_length=5000)
-    due: str | None = Field(default=None, max_length=40)
+    due: date | None = None
 
 
 class AssignIn(Versioned):
     unit_id: UUID
     owner: Name
-    due: str | None = Field(default=None, max_length=40)
+    due: date | None = None
     note: Text = ""
 
 
 class RequirementIn(Versioned):
-    kind: str = Field(max_length=32)
-    metric: str = Field(max_length=16)
+    kind: ActivityKind
+    metric: Literal[REQUIREMENT_METRICS] = Field(description="count 次数、days 天数、hours 学时")
     minimum: Hours
-    per: str = Field(default="unit", max_length=16)
-    scope: str = Field(default="campaign", max_length=16)
+    per: Literal[REQUIREMENT_SUBJECTS] = Field(default="unit", description="unit 每个单位、leader 每位领导干部")
+    scope: Literal[REQUIREMENT_SCOPES] = Field(default="campaign", description="campaign 全程、phase 某一阶段（须给 phase_id）")
     phase_id: UUID | None = None
     description: Text = ""
 
 
 class PublishIn(Versioned):
     unit_ids: list[UUID] | None = None
-    derive_deadline: str = Field(max_length=40)
+    derive_deadline: date
 
 
 class AmendIn(Versioned):
@@ -266,18 +287,18 @@ class ActivityFields(Schema):
 class ActivityIn(ActivityFields):
     tenant_id: UUID
     plan_id: UUID
-    kind: str = Field(max_length=32)
+    kind: ActivityKind
     title: str = Field(max_length=500)
-    start: str = Field(max_length=40)
-    end: str = Field(max_length=40)
+    start: DayOrMoment
+    end: DayOrMoment
 
 
 class ActivityCorrectIn(ActivityFields):
     reason: Text
-    kind: str | None = Field(default=None, max_length=32)
+    kind: ActivityKind | None = None
     title: str | None = Field(default=None, max_length=500)
-    start: str | None = Field(default=None, max_length=40)
-    end: str | None = Field(default=None, max_length=40)
+    start: DayOrMoment | None = None
+    end: DayOrMoment | None = None
 
 
 class SuggestionIn(Schema):
@@ -297,7 +318,7 @@ class ProblemIn(Schema):
     tenant_id: UUID
     plan_id: UUID
     description: Text
-    category: str = Field(max_length=32)
+    category: ProblemCategory
     source: str = Field(default="", max_length=200)
 
 
@@ -305,7 +326,7 @@ class RectificationIn(Schema):
     measures: list[Text]
     lead_leader: Name
     responsible_units: list[Text]
-    deadline: str = Field(max_length=40)
+    deadline: date
 
 
 class RectProgressIn(Schema):

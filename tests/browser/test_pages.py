@@ -49,6 +49,9 @@ def test_importing_a_shipped_plan_in_the_page_shows_its_phases_and_dates(page, s
     expect(page.get_by_role("heading", name=re.compile("阶段（4）"))).to_be_visible()
     expect(page.get_by_text("2026-04-01 至 2026-06-10")).to_be_visible()
     expect(page.get_by_text("邗中党〔2026〕4号")).to_be_visible()
+    # beside each phase, how its dates were read, for the reviewer to check
+    expect(page.locator("td.reasoning").first).to_contain_text("3月中旬 → 11日至20日")
+    expect(page.locator("td.reasoning").first).to_contain_text("年份取自发文日期")
     page.screenshot(path=str(tmp_path / "import.png"), full_page=True)
     assert (tmp_path / "import.png").stat().st_size > 10_000
 

@@ -27,20 +27,22 @@ def ok(reply: Reply, status: int = 200) -> dict:
 def upload(client: Client, tenant_id: str, content: bytes, filename: str = "记录.pdf") -> Reply:
     boundary = uuid.uuid4().hex
     body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"tenant_id\"\r\n\r\n{tenant_id}\r\n"
         f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
     return client.post(
-        f"/api/v1/evidence?tenant_id={tenant_id}", raw=body,
+        "/api/v1/evidence", raw=body,
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
 
 
-def docx_bytes() -> bytes:
+def docx_bytes(body: str = "<w:document/>") -> bytes:
+    """A zip shaped like a .docx; with a broken ``body``, one Word cannot read."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/document.xml", body)
     return buffer.getvalue()
 
 

@@ -30,8 +30,9 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     refused(school.patch(f"{pa}/phases/{campaign.p2}", {"start": day(-11), "end": day(5)}), 422, "outside_parent_window")
     refused(school.post(f"{pa}/phases", {"name": "本校阶段", "start": day(60), "end": day(70)}), 422, "outside_parent_window")
     refused(school.post(f"{pa}/phases", {"name": "倒置", "start": day(5), "end": day(1)}), 422, "phase_ends_before_start")
-    # A requirement naming an unknown activity kind; mandatory items cannot be dropped.
-    refused(school.post(f"{pa}/requirements", {"kind": "跳舞", "metric": "count", "minimum": 1}), 422, "unknown_activity_kind")
+    # A requirement naming an unknown activity kind (the request schema lists the allowed
+    # ones); mandatory items cannot be dropped.
+    refused(school.post(f"{pa}/requirements", {"kind": "跳舞", "metric": "count", "minimum": 1}), 422, "invalid_input")
     refused(school.post(f"{pa}/topics/{campaign.core}/decline", {"reason": "不想"}), 422, "mandatory_topic_cannot_be_declined")
     refused(school.delete(f"{pa}/requirements/{campaign.study}"), 422, "mandatory_item_cannot_be_removed")
     # A second concurrent edit of the same plan version (If-Match or expected_version).
@@ -72,7 +73,7 @@ def test_bad_input_is_refused_and_appends_nothing(org, ops, anon) -> None:
     # Light thresholds: whole numbers within range, set by the campaign's admin only.
     settings = f"/api/v1/campaigns/{campaign.id}/progress-settings"
     bad = city.request("PUT", settings, {"red_share": 101})
-    refused(bad, 422, "invalid_number")
+    refused(bad, 422, "invalid_input")
     assert bad.body["details"]["field"] == "red_share"
     assert school.request("PUT", settings, {"red_share": 10}).status == 403
     assert head(ops) == marked

@@ -214,3 +214,19 @@ def test_errors_speak_english_when_asked(anon, ops):
     assert english.body["message"].startswith("A valid API token")
     malformed = ops.post("/api/v1/tenants", raw=b"{", headers={"Accept-Language": "en"})
     assert malformed.body["message"] == "The request body is not valid JSON."
+
+
+def test_a_rule_broken_in_the_domain_speaks_english_by_its_code_and_chinese_by_default(org, ops):
+    body = {"kind": "school", "code": org.school_a["code"], "name": "同码学校", "parent_id": org.district_a["id"]}
+    chinese = ops.post("/api/v1/tenants", body, headers={"Accept-Language": "zh-CN,en;q=0.5"})
+    english = ops.post("/api/v1/tenants?lang=en", body)
+    assert chinese.code == english.code == "duplicate_code"
+    assert "编码" in chinese.body["message"]
+    assert english.body["message"] == "A sibling unit already uses this code."
+    assert english.headers["Content-Language"] == "en"
+    # ?lang= wins over the header (the pages' language switch); a language the catalogues do
+    # not hold answers in Chinese, the source language.
+    chosen = ops.post("/api/v1/tenants?lang=zh", body, headers={"Accept-Language": "en"})
+    assert chosen.body["message"] == chinese.body["message"]
+    unknown = ops.post("/api/v1/tenants", body, headers={"Accept-Language": "fr"})
+    assert unknown.body["message"] == chinese.body["message"]

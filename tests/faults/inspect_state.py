@@ -68,7 +68,8 @@ def main() -> int:
     from taolun.platform.cli import setup_django
 
     setup_django()
-    from taolun.notifications.models import InboxMessage, OutboxMessage
+    from taolun.notifications.models import InboxMessage
+    from taolun.projections.models import OutboxMessage
 
     undone = OutboxMessage.objects.filter(done_at__isnull=True).count()
     if "--outbox" in sys.argv:

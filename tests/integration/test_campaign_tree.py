@@ -4,18 +4,16 @@ equals the model rebuilt the other way); the scheduled light refresh."""
 
 import threading
 import types
-import uuid
 
 import pytest
 
 from taolun.projections.campaigns import refresh_lights
 from taolun.projections.models import ProgressRow
 from taolun.projections.runner import ProjectionRunner
-from tests.integration.test_progress_projection import campaign_state, code, day
 from tests.integration.actors import operator
+from tests.integration.test_progress_projection import campaign_state, code, day
 
 pytestmark = pytest.mark.usefixtures("django_ready")
-
 
 def with_batch_hooks(runner: ProjectionRunner, on: bool) -> None:
     """What the runner does once it calls the optional hooks around each batch."""
@@ -29,6 +27,19 @@ def with_batch_hooks(runner: ProjectionRunner, on: bool) -> None:
         getattr(projection, "end_batch", lambda: None)()
 
     runner._apply = types.MethodType(_apply, runner)
+
+
+def published_campaign(c, boss, unit, *, requirement: bool = False, **publication) -> tuple:
+    """A campaign of ``unit`` authored by ``boss``, with one phase (days -10…20) and one
+    mandatory topic (and "专题学习 ≥ 1" with ``requirement``), published: (its id, the
+    phase's id)."""
+    cid, _ = c.author_campaign(boss, unit, "大讨论")
+    phase, _ = c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
+    if requirement:
+        c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
+    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
+    c.publish(cid, boss, derive_deadline=day(-5), **publication)
+    return cid, phase
 
 
 def figures_of(cid, node) -> dict:
@@ -47,11 +58,7 @@ def test_moves_and_archives_keep_the_roll_ups_and_a_rebuild_equal(runtime, hooks
     branch_1 = t.register_tenant(None, "branch", code(), "一中支部", school_1)[0]
     branch_2 = t.register_tenant(None, "branch", code(), "二中支部", school_2)[0]
     boss = operator(runtime)
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    phase, _ = c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, derive_deadline=day(-5))
+    cid, phase = published_campaign(c, boss, city, requirement=True)
     plan_a, _ = c.derive_plan(cid, boss, district_a)
     c.add_requirement(plan_a, boss, kind="座谈会", metric="count", minimum=1)
     c.submit(plan_a, boss)
@@ -120,11 +127,7 @@ def test_coverage_of_units_registered_after_a_publication_to_chosen_units(runtim
     district_a = t.register_tenant(None, "bureau", code(), "甲区", city)[0]
     district_b = t.register_tenant(None, "bureau", code(), "乙区", city)[0]
     boss = operator(runtime)
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_requirement(cid, boss, kind="专题学习", metric="count", minimum=1)
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, unit_ids=[district_a], derive_deadline=day(-5))
+    cid, _ = published_campaign(c, boss, city, requirement=True, unit_ids=[district_a])
     # Registered later: a school below the chosen district, its branch, and a branch's
     # twin below the district that was not chosen.
     school_a = t.register_tenant(None, "school", code(), "甲区学校", district_a)[0]
@@ -156,10 +159,7 @@ def test_the_light_refresh_waits_for_the_projection_and_the_filter_still_works(r
     school = t.register_tenant(None, "school", code(), "一中", city)[0]
     branch = t.register_tenant(None, "branch", code(), "支部", school)[0]
     boss = operator(runtime)
-    cid, _ = c.author_campaign(boss, city, "大讨论")
-    c.add_phase(cid, boss, name="学习", start=day(-10), end=day(20))
-    c.add_topic(cid, boss, title="题目", group="一", mandatory=True)
-    c.publish(cid, boss, derive_deadline=day(-5))
+    cid, _ = published_campaign(c, boss, city)
     p, _ = c.record_problem(boss, branch, cid, description="问题", category="工作作风")
     c.plan_rectification(p, boss, measures=["措施"], lead_leader="甲", responsible_units=["乙"],
                          deadline=day(-1))

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from taolun.notifications.actors import deliver_role_granted_notice
 from taolun.notifications.dispatch import dispatch_pending, perform, release_leases
-from taolun.notifications.models import InboxMessage, OutboxMessage
+from taolun.notifications.models import InboxMessage
+from taolun.projections.models import OutboxMessage
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 

@@ -7,11 +7,9 @@ from datetime import timedelta
 import pytest
 from django.forms.models import model_to_dict
 
-from taolun.notifications.actors import mark_upstream_changed
-from taolun.notifications.models import OutboxMessage
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import time_zone
-from taolun.projections.models import ActivityRow, PlanRow, ProblemRow, ProgressRow, SuggestionRow
+from taolun.projections.models import ActivityRow, OutboxMessage, PlanRow, ProblemRow, ProgressRow, SuggestionRow
 from tests.integration.actors import operator
 
 pytestmark = pytest.mark.usefixtures("django_ready")
@@ -99,6 +97,7 @@ def test_an_amendment_reaches_every_child_through_the_outbox_once(runtime):
     c.revise_phase(cid, boss, phase, end=day(15))
     runtime.runner.catch_up(c.publish_amendment(cid, boss, "缩短学习阶段"))
     row = OutboxMessage.objects.get(key=f"upstream:{plan}:2")
+    mark_upstream_changed = runtime.effects["mark_upstream_changed"]
     mark_upstream_changed(row.key, row.payload)
     mark_upstream_changed(row.key, row.payload)  # a redelivery changes nothing
     runtime.runner.catch_up()

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from taolun.events.campaigns import lights
 from taolun.events.kernel import DomainError
 from taolun.projections.progress_read import FIELDS, node_figures
 from taolun.projections import progress as figures
@@ -101,7 +102,7 @@ def own_figures(w: World, u: Unit) -> dict:
     probs = [p for p in w.probs.values() if p[0] == u.id]
     open_ = [p for p in probs if p[1] in ("open", "rectifying")]
     overdue = [p for p in open_ if p[2] and p[2] < today]
-    soon = w.day(figures.DUE_SOON_DAYS)
+    soon = w.day(lights.DUE_SOON_DAYS)
     return {
         "activities": len(done), "activities_planned": len(acts) - len(done),
         "participants": sum(a[3] for a in done), "hours": sum((a[4] for a in done), Decimal(0)),
@@ -117,13 +118,13 @@ def own_figures(w: World, u: Unit) -> dict:
 
 def silent(w: World, f: dict) -> bool:
     since = max(f["last"] or w.day(START), w.day(START))
-    return (w.today - date.fromisoformat(since)).days >= figures.DEFAULT_SETTINGS["silent_days"]
+    return (w.today - date.fromisoformat(since)).days >= lights.DEFAULT_SETTINGS["silent_days"]
 
 
 def unit_light(w: World, f: dict) -> str:
     """A measured unit's light while the campaign runs (today is day 41 of 61)."""
     expected_pct = round(100 * (0 - START + 1) / (END - START + 1))
-    behind = f["total"] and 100 * f["met"] / f["total"] < expected_pct - figures.DEFAULT_SETTINGS["pace_tolerance"]
+    behind = f["total"] and 100 * f["met"] / f["total"] < expected_pct - lights.DEFAULT_SETTINGS["pace_tolerance"]
     if f["overdue"] or silent(w, f):
         return "red"
     return "yellow" if behind or f["reopened"] else "green"

@@ -2,7 +2,6 @@
 which plan measures a unit, what a change of a plan's dates recounts, what counts as done,
 and what the lights say."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -112,8 +111,7 @@ def test_a_plan_reopened_for_revision_still_binds_by_its_approved_version(runtim
 
 
 def test_an_amendment_flags_upstream_changed_beside_the_approval(runtime):
-    from taolun.notifications.actors import mark_upstream_changed
-    from taolun.notifications.models import OutboxMessage
+    from taolun.projections.models import OutboxMessage
 
     city = City(runtime)
     plan = city.approved_plan(city.cid, city.school)
@@ -122,7 +120,7 @@ def test_an_amendment_flags_upstream_changed_beside_the_approval(runtime):
     city.c.publish_amendment(city.cid, city.boss, "缩短")
     runtime.runner.catch_up()
     row = OutboxMessage.objects.get(key=f"upstream:{plan}:2")
-    mark_upstream_changed(row.key, row.payload)
+    runtime.effects["mark_upstream_changed"](row.key, row.payload)
     school = shown(runtime, city.cid, city.school)
     assert school["plan_status"] == "approved" and school["upstream_changed"] is True
     assert school["plans"] == {"approved": 1} and school["plans_upstream_changed"] == 1
@@ -169,7 +167,7 @@ def test_a_future_dated_activity_is_planned_not_done(runtime):
 
 
 def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(runtime):
-    from taolun.platform.api.routers.activities import problem_light
+    from taolun.events.campaigns.lights import problem_light
     from taolun.projections.models import ProblemRow
 
     city = City(runtime)
@@ -185,7 +183,8 @@ def test_a_reopened_overdue_problem_counts_once_as_red_like_the_problem_list(run
     problems = shown(runtime, city.cid, city.city)["problems"]
     assert (problems["red"], problems["yellow"], problems["blue"], problems["open"]) == (1, 1, 0, 2)
     on = figures.today(time_zone())
-    assert [problem_light(ProblemRow.objects.get(pk=lights[n]), on) for n in ("late", "soon")] == ["red", "yellow"]
+    rows = [ProblemRow.objects.get(pk=lights[n]) for n in ("late", "soon")]
+    assert [problem_light(r.status, r.deadline, r.reopened, on) for r in rows] == ["red", "yellow"]
 
 
 # ------------------------------------------------------------------ lights

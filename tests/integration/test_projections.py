@@ -10,8 +10,8 @@ from django.forms.models import model_to_dict
 
 from taolun.notifications.actors import deliver_role_granted_notice
 from taolun.notifications.dispatch import dispatch_pending
-from taolun.notifications.models import InboxMessage, OutboxMessage
-from taolun.projections.models import ApiToken, Grant, OrgNode, UserAccount
+from taolun.notifications.models import InboxMessage
+from taolun.projections.models import ApiToken, Grant, OrgNode, OutboxMessage, UserAccount
 from taolun.projections.org_tree import OrgTreeProjection
 
 pytestmark = pytest.mark.usefixtures("django_ready")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from taolun.events.reports.report import Report
-from taolun.notifications.models import OutboxMessage
+from taolun.projections.models import OutboxMessage
 from taolun.notifications.reports import build
 from taolun.notifications.reports.models import ReportJob
 from taolun.notifications.reports.projection import outbox_key
@@ -45,7 +45,7 @@ def test_a_worker_killed_mid_report_and_retried_twice_yields_one_generated_event
     report_id, message = requested(runtime)
     real = build.BUILDERS["activity_ledger"]
 
-    def dies_halfway(job, progress):
+    def dies_halfway(job, progress, sources):
         progress(50)
         raise Killed()
 
@@ -84,7 +84,7 @@ def test_two_workers_racing_to_record_the_outcome_store_it_once(runtime):
 def test_a_failed_report_keeps_its_reason_and_is_not_generated_by_a_retry(runtime, monkeypatch):
     report_id, message = requested(runtime)
 
-    def unavailable(job, progress):
+    def unavailable(job, progress, sources):
         raise build.ReportUnavailable("单位不存在")
 
     monkeypatch.setitem(build.BUILDERS, "activity_ledger", unavailable)

@@ -9,7 +9,7 @@ import re
 import openpyxl
 import pytest
 
-from taolun.notifications.models import OutboxMessage
+from taolun.projections.models import OutboxMessage
 from tests.e2e.campaign_helpers import Campaign
 from tests.e2e.conftest import Org
 from tests.integration.test_cross_tenant_matrix import operator

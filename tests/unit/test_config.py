@@ -1,5 +1,6 @@
 """Configuration from the environment."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,49 @@ def test_the_outbox_lease_and_the_scheduler_standby_default_to_30_seconds_and_ca
     assert (config.outbox_lease_seconds, config.scheduler_standby_seconds) == (30.0, 30.0)
     tuned = load_config({"TAOLUN_OUTBOX_LEASE_SECONDS": "5", "TAOLUN_SCHEDULER_STANDBY_SECONDS": "1"})
     assert (tuned.outbox_lease_seconds, tuned.scheduler_standby_seconds) == (5.0, 1.0)
+
+
+def test_the_settings_added_later_have_their_documented_defaults_and_can_be_set(tmp_path):
+    config = load_config({"TAOLUN_DATA_DIR": str(tmp_path)})
+    assert (config.throttle_rate, config.auth_failures_per_minute, config.import_previews_per_minute,
+            config.import_timeout_seconds) == ("6000/min", 30, 30, 20.0)
+    tuned = load_config({"TAOLUN_THROTTLE_RATE": "5/min", "TAOLUN_AUTH_FAILURES_PER_MINUTE": "5",
+                         "TAOLUN_IMPORT_PREVIEWS_PER_MINUTE": "12", "TAOLUN_IMPORT_TIMEOUT_SECONDS": "3"})
+    assert (tuned.throttle_rate, tuned.auth_failures_per_minute, tuned.import_previews_per_minute,
+            tuned.import_timeout_seconds) == ("5/min", 5, 12, 3.0)
+
+
+PACKAGE = Path(__file__).resolve().parents[2]
+SOURCE_FOLDERS = ("platform", "tenants", "events", "projections", "notifications", "infra")
+# A read of the environment naming a TAOLUN_ variable: environ.get("TAOLUN_…"),
+# environ["TAOLUN_…"], getenv("TAOLUN_…"), or env.get(…) on a copy of it.
+ENV_READ = re.compile(r"""(?:environ\s*(?:\.get\s*\(|\[)|getenv\s*\(|env\.get\s*\()\s*f?["']TAOLUN_""")
+
+
+def env_reads_outside_the_settings_module() -> list[str]:
+    found = []
+    for folder in SOURCE_FOLDERS:
+        for source in sorted((PACKAGE / folder).rglob("*.py")):
+            if source == PACKAGE / "infra" / "config.py":
+                continue
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+                if ENV_READ.search(line):
+                    found.append(f"{source.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    return found
+
+
+def test_every_taolun_variable_is_read_in_the_settings_module_only():
+    assert env_reads_outside_the_settings_module() == []
+
+
+def test_the_env_read_check_would_see_a_stray_read():
+    for line in ('x = os.environ.get("TAOLUN_X", "1")', "os.environ['TAOLUN_X']", 'os.getenv("TAOLUN_X")'):
+        assert ENV_READ.search(line), line
+    assert not ENV_READ.search('os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")')
+
+
+def test_every_variable_the_settings_module_reads_is_in_the_readme_table():
+    read = set(re.findall(r"""env\.get\(\s*["'](TAOLUN_\w+)""", (PACKAGE / "infra" / "config.py").read_text()))
+    readme = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `(TAOLUN_\w+)` \|", readme, flags=re.MULTILINE))
+    assert read and read == documented

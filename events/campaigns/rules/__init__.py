@@ -46,6 +46,7 @@ from taolun.events.campaigns.rules.vocabularies import (
     ACTIVITY_KINDS,
     HEADER_FIELDS,
     LEADING_GROUP_ROLES,
+    LOGGERS,
     PROBLEM_CATEGORIES,
     REQUIREMENT_METRICS,
     REQUIREMENT_SCOPES,
@@ -53,10 +54,11 @@ from taolun.events.campaigns.rules.vocabularies import (
     activity_kind,
     problem_category,
 )
-from taolun.events.campaigns.rules.windows import check_inside, check_window, overall_window
+from taolun.events.campaigns.rules.windows import check_inside, check_window
+from taolun.events.campaigns.window import overall_window  # its one home: window.py
 
 __all__ = [
-    "ACTIVITY_KINDS", "HEADER_FIELDS", "LEADING_GROUP_ROLES", "MAX_DATETIME_LENGTH",
+    "ACTIVITY_KINDS", "HEADER_FIELDS", "LEADING_GROUP_ROLES", "LOGGERS", "MAX_DATETIME_LENGTH",
     "MAX_EVIDENCE_SIZE", "PLANNED_AHEAD_DAYS", "PROBLEM_CATEGORIES", "PROGRESS_SETTINGS",
     "REQUIREMENT_METRICS", "REQUIREMENT_SCOPES", "REQUIREMENT_SUBJECTS", "TIME_ZONE",
     "activity_days", "activity_kind", "basis_documents", "check_inside", "check_window",

@@ -18,7 +18,7 @@ from taolun.events.campaigns.rules.vocabularies import (
 )
 from taolun.events.kernel import DomainError, NotFound
 
-# Light thresholds a campaign may set (defaults in the progress read model): name -> range.
+# Light thresholds a campaign may set (defaults: lights.DEFAULT_SETTINGS): name -> range.
 PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
     "silent_days": (1, 365),
     "pace_tolerance": (0, 100),

@@ -35,6 +35,9 @@ PROBLEM_CATEGORIES: tuple[str, ...] = ("思想观念", "体制机制", "工作�
 
 LEADING_GROUP_ROLES: tuple[str, ...] = ("leaders", "deputy_leaders", "members", "office")
 
+# The unit roles that log activities and work on rectifications (API, pages, to-do list).
+LOGGERS: tuple[str, ...] = ("admin", "secretary")
+
 HEADER_FIELDS: tuple[str, ...] = (
     "title",
     "slogan",

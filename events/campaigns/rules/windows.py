@@ -1,8 +1,7 @@
-"""Date windows: a phase's range, inside its parent's, a plan's overall span."""
+"""Date windows: a phase's range, inside its parent's (a plan's overall span: ``window.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from taolun.events.campaigns.rules.values import iso_date
@@ -33,12 +32,3 @@ def check_inside(
             window_end=outer_end,
             **details,
         )
-
-
-def overall_window(phases: Iterable[Mapping[str, Any]]) -> tuple[str, str] | None:
-    """The span from the earliest phase start to the latest phase end."""
-    phases = list(phases)
-    if not phases:
-        return None
-    return min(p["start"] for p in phases), max(p["end"] for p in phases)
-

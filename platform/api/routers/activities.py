@@ -1,18 +1,18 @@
 """What units do: activities (with evidence files), suggestions (献一策), problems and
 rectifications (问题清单/整改清单)."""
 
-from __future__ import annotations
-
 from datetime import date
 from uuid import UUID
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from taolun.events.values import MAX_INT
+from taolun.events.campaigns.lights import problem_light
 from taolun.infra.blobs import blob_store, is_sha256, safe_filename
 from taolun.platform.api.access import (
+    LOGGERS,
     access_activity,
     access_node,
     access_plan,
@@ -22,13 +22,16 @@ from taolun.platform.api.access import (
 )
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import not_found
+from taolun.platform.api.listing import Rows, subtree_rows
+from taolun.platform.api.outputs import ActivityOut, EvidenceOut, ProblemOut, SuggestionOut
 from taolun.platform.evidence import citation_filename
-from taolun.platform.api.listing import page, subtree_rows
 from taolun.platform.api.schemas import (
     ActivityCorrectIn,
     ActivityIn,
+    ERRORS,
+    UPLOAD_ERRORS,
+    ActivityKind,
     CompleteIn,
-    Error,
     ProblemIn,
     ReasonIn,
     RectificationIn,
@@ -37,32 +40,34 @@ from taolun.platform.api.schemas import (
     TextIn,
 )
 from taolun.projections import progress as figures
-from taolun.projections.campaigns import _jsonable, time_zone
+from taolun.projections.campaigns import time_zone
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import (
     ActivityRow,
     ProblemRow,
     SuggestionRow,
 )
 
-router = Router(tags=["activities 活动、建议、问题整改"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
-LOGGERS = ("admin", "secretary")
+router = Router(tags=["activities 活动记录"])
+EVIDENCE, ACTIVITIES = ["evidence 佐证材料"], ["activities 活动记录"]
+SUGGESTIONS, PROBLEMS = ["suggestions 献一策"], ["problems 问题与整改"]
 
 
 # ------------------------------------------------------------------ evidence
 
 
-@router.post("/evidence", response={201: dict, **ERRORS})
-def upload_evidence(request: HttpRequest, tenant_id: UUID, file: File[UploadedFile]):
-    """Upload one evidence file (multipart ``file``): ≤ 20 MB, JPEG/PNG/PDF/DOCX/XLSX by
-    content (413 ``evidence_too_large``, 415 ``unsupported_evidence_type``). Answers the
-    reference to put in an activity's or rectification's ``evidence``."""
+@router.post("/evidence", response={201: EvidenceOut, **UPLOAD_ERRORS}, summary="上传佐证材料", tags=EVIDENCE)
+def upload_evidence(request: HttpRequest, tenant_id: Form[UUID], file: File[UploadedFile]):
+    """Upload one evidence file for a unit (multipart: ``tenant_id`` and ``file``): ≤ 20 MB,
+    JPEG/PNG/PDF/DOCX/XLSX by content (413 ``evidence_too_large``, 415
+    ``unsupported_evidence_type``). Answers the reference to put in an activity's or
+    rectification's ``evidence``."""
     access_node(request, tenant_id, *LOGGERS)
     blob = blob_store().put(file.chunks(), file.name or "", uploader=principal(request).user_id)
-    return 201, blob.ref()
+    return Status(201, blob.ref())
 
 
-@router.get("/evidence/{sha256}", response={200: None, **ERRORS})
+@router.get("/evidence/{sha256}", response={200: None, **ERRORS}, summary="下载佐证材料", tags=EVIDENCE)
 def download_evidence(request: HttpRequest, sha256: str):
     """Download an evidence file, streamed with its content type (by its magic bytes).
     Only to callers who can see an activity or a problem that references it (now or in its
@@ -87,7 +92,7 @@ def download_evidence(request: HttpRequest, sha256: str):
 
 
 def activity_out(r: ActivityRow) -> dict:
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "logged_by": r.logged_by, "kind": r.kind, "title": r.title, "start": r.start, "end": r.end,
         "participants": r.participants, "hours": r.hours, "phase_id": r.phase_id,
@@ -96,7 +101,7 @@ def activity_out(r: ActivityRow) -> dict:
     })
 
 
-@router.post("/activities", response={201: dict, **ERRORS})
+@router.post("/activities", response={201: ActivityOut, **ERRORS}, summary="登记活动", tags=ACTIVITIES)
 def log_activity(request: HttpRequest, payload: ActivityIn):
     """A branch secretary / office head (or a school admin) logs an activity, linked to the
     plan's phase, task and topics, with evidence references from ``POST /evidence``."""
@@ -107,24 +112,24 @@ def log_activity(request: HttpRequest, payload: ActivityIn):
         body.pop(key)
     activity_id = run_command(
         request, lambda rt: rt.campaigns.log_activity(actor(request), node.id, payload.plan_id, **body))
-    return 201, activity_out(ActivityRow.objects.get(pk=activity_id))
+    return Status(201, activity_out(ActivityRow.objects.get(pk=activity_id)))
 
 
-@router.get("/activities/{activity_id}", response={200: dict, **ERRORS})
+@router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="读取活动记录", tags=ACTIVITIES)
 def read_activity(request: HttpRequest, activity_id: UUID):
     return activity_out(access_activity(request, activity_id))
 
 
-@router.get("/tenants/{tenant_id}/activities", response={200: dict, **ERRORS})
+@router.get("/tenants/{tenant_id}/activities", response={200: list[ActivityOut], **ERRORS}, summary="列出本单位及下级单位的活动记录", tags=ACTIVITIES)
+@paginate
 def list_activities(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                    status: str | None = None, kind: str | None = None,
-                    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
+                    status: str | None = None, kind: ActivityKind | None = None):
     node = access_node(request, tenant_id)
     rows = subtree_rows(ActivityRow, node.path, campaign_id=campaign_id, status=status, kind=kind)
-    return page(rows.order_by("-start", "id"), limit, offset, activity_out)
+    return Rows(rows.order_by("-start", "id"), activity_out)
 
 
-@router.post("/activities/{activity_id}/correct", response={200: dict, **ERRORS})
+@router.post("/activities/{activity_id}/correct", response={200: ActivityOut, **ERRORS}, summary="更正活动记录（说明理由）", tags=ACTIVITIES)
 def correct_activity(request: HttpRequest, activity_id: UUID, payload: ActivityCorrectIn):
     """Fix one's own entry (also the answer to a return), with a reason."""
     access_activity(request, activity_id)
@@ -134,7 +139,7 @@ def correct_activity(request: HttpRequest, activity_id: UUID, payload: ActivityC
     return activity_out(ActivityRow.objects.get(pk=activity_id))
 
 
-@router.post("/activities/{activity_id}/retract", response={200: dict, **ERRORS})
+@router.post("/activities/{activity_id}/retract", response={200: ActivityOut, **ERRORS}, summary="撤回活动记录（说明理由）", tags=ACTIVITIES)
 def retract_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
     """Withdraw one's own entry, with a reason (it is kept, and stops counting)."""
     access_activity(request, activity_id)
@@ -142,7 +147,7 @@ def retract_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn)
     return activity_out(ActivityRow.objects.get(pk=activity_id))
 
 
-@router.post("/activities/{activity_id}/return", response={200: dict, **ERRORS})
+@router.post("/activities/{activity_id}/return", response={200: ActivityOut, **ERRORS}, summary="驳回活动记录（上级单位）", tags=ACTIVITIES)
 def return_activity(request: HttpRequest, activity_id: UUID, payload: ReasonIn):
     """驳回: the parent sends a thin entry back with a reason."""
     access_activity(request, activity_id)
@@ -161,7 +166,7 @@ def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
     shown = not r.anonymous or any(
         r.path.startswith(p) and len(p) >= len(r.path) for p, _ in who.grants
     ) or r.author == who.user_id
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "author": r.author if shown else None, "anonymous": r.anonymous, "title": r.title,
         "content": r.content, "category": r.category, "status": r.status,
@@ -170,30 +175,30 @@ def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
     })
 
 
-@router.post("/suggestions", response={201: dict, **ERRORS})
+@router.post("/suggestions", response={201: SuggestionOut, **ERRORS}, summary="提交建议（献一策）", tags=SUGGESTIONS)
 def submit_suggestion(request: HttpRequest, payload: SuggestionIn):
     node = access_node(request, payload.tenant_id, "admin", "secretary", "viewer")
     access_plan(request, payload.plan_id)
     suggestion_id = run_command(request, lambda rt: rt.campaigns.submit_suggestion(
         actor(request), node.id, payload.plan_id, title=payload.title, content=payload.content,
         anonymous=payload.anonymous, topic_ids=payload.topic_ids))
-    return 201, suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id))
+    return Status(201, suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id)))
 
 
-@router.get("/suggestions/{suggestion_id}", response={200: dict, **ERRORS})
+@router.get("/suggestions/{suggestion_id}", response={200: SuggestionOut, **ERRORS}, summary="读取建议", tags=SUGGESTIONS)
 def read_suggestion(request: HttpRequest, suggestion_id: UUID):
     return suggestion_out(request, access_suggestion(request, suggestion_id))
 
 
-@router.get("/tenants/{tenant_id}/suggestions", response={200: dict, **ERRORS})
-def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                     limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT)):
+@router.get("/tenants/{tenant_id}/suggestions", response={200: list[SuggestionOut], **ERRORS}, summary="列出本单位及下级单位的建议", tags=SUGGESTIONS)
+@paginate
+def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None):
     node = access_node(request, tenant_id)
     rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
-    return page(rows.order_by("-submitted_at", "id"), limit, offset, lambda r: suggestion_out(request, r))
+    return Rows(rows.order_by("-submitted_at", "id"), lambda r: suggestion_out(request, r))
 
 
-@router.post("/suggestions/{suggestion_id}/unmask", response={200: dict, **ERRORS})
+@router.post("/suggestions/{suggestion_id}/unmask", response={200: SuggestionOut, **ERRORS}, summary="查看匿名建议的作者（留痕）", operation_id="unmask_suggestion_author", tags=SUGGESTIONS)
 def unmask_author(request: HttpRequest, suggestion_id: UUID):
     """An auditor reads who wrote an anonymous suggestion. The read is itself an event in
     the suggestion's history (``AuthorUnmasked``: who unmasked it, when)."""
@@ -215,19 +220,19 @@ def _suggestion_command(request, suggestion_id, call) -> dict:
     return suggestion_out(request, SuggestionRow.objects.get(pk=suggestion_id))
 
 
-@router.post("/suggestions/{suggestion_id}/categorise", response={200: dict, **ERRORS})
+@router.post("/suggestions/{suggestion_id}/categorise", response={200: SuggestionOut, **ERRORS}, summary="为建议分类", operation_id="categorise_suggestion", tags=SUGGESTIONS)
 def categorise(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
     return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.categorise_suggestion(
         suggestion_id, actor(request), payload.text))
 
 
-@router.post("/suggestions/{suggestion_id}/adopt", response={200: dict, **ERRORS})
+@router.post("/suggestions/{suggestion_id}/adopt", response={200: SuggestionOut, **ERRORS}, summary="采纳建议", operation_id="adopt_suggestion", tags=SUGGESTIONS)
 def adopt(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
     return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.adopt_suggestion(
         suggestion_id, actor(request), payload.text))
 
 
-@router.post("/suggestions/{suggestion_id}/answer", response={200: dict, **ERRORS})
+@router.post("/suggestions/{suggestion_id}/answer", response={200: SuggestionOut, **ERRORS}, summary="答复建议", operation_id="answer_suggestion", tags=SUGGESTIONS)
 def answer(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
     return _suggestion_command(request, suggestion_id, lambda rt: rt.campaigns.answer_suggestion(
         suggestion_id, actor(request), payload.text))
@@ -236,57 +241,42 @@ def answer(request: HttpRequest, suggestion_id: UUID, payload: TextIn):
 # ------------------------------------------------------------------ problems
 
 
-def problem_light(r: ProblemRow, on: date) -> str:
-    """blue: due within 7 days; yellow: behind (reopened); red: overdue; green: done."""
-    if r.status in ("completed", "verified"):
-        return "green"
-    if r.deadline:
-        left = (date.fromisoformat(r.deadline) - on).days
-        if left < 0:
-            return "red"
-        if r.reopened:
-            return "yellow"
-        if left <= figures.DUE_SOON_DAYS:
-            return "blue"
-    return "yellow" if r.reopened else "none"
-
-
 def problem_out(r: ProblemRow, on: date | None = None) -> dict:
     on = on or figures.today(time_zone())
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "plan_id": r.plan_id, "tenant_id": r.node_id,
         "description": r.description, "category": r.category, "source": r.source,
         "status": r.status, "rectification": r.rectification, "deadline": r.deadline,
         "percent": r.percent, "reopened": r.reopened, "history": r.history,
-        "light": problem_light(r, on),
+        "light": problem_light(r.status, r.deadline, r.reopened, on),
         "days_left": None if not r.deadline else (date.fromisoformat(r.deadline) - on).days,
         "recorded_at": r.recorded_at.isoformat(),
     })
 
 
-@router.post("/problems", response={201: dict, **ERRORS})
+@router.post("/problems", response={201: ProblemOut, **ERRORS}, summary="登记问题", tags=PROBLEMS)
 def record_problem(request: HttpRequest, payload: ProblemIn):
     node = access_node(request, payload.tenant_id, *LOGGERS)
     access_plan(request, payload.plan_id)
     problem_id = run_command(request, lambda rt: rt.campaigns.record_problem(
         actor(request), node.id, payload.plan_id, description=payload.description,
         category=payload.category, source=payload.source))
-    return 201, problem_out(ProblemRow.objects.get(pk=problem_id))
+    return Status(201, problem_out(ProblemRow.objects.get(pk=problem_id)))
 
 
-@router.get("/problems/{problem_id}", response={200: dict, **ERRORS})
+@router.get("/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="读取问题", tags=PROBLEMS)
 def read_problem(request: HttpRequest, problem_id: UUID):
     return problem_out(access_problem(request, problem_id))
 
 
-@router.get("/tenants/{tenant_id}/problems", response={200: dict, **ERRORS})
+@router.get("/tenants/{tenant_id}/problems", response={200: list[ProblemOut], **ERRORS}, summary="列出本单位及下级单位的问题", tags=PROBLEMS)
+@paginate
 def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                  status: str | None = None, limit: int = Query(50, ge=1, le=500),
-                  offset: int = Query(0, ge=0, le=MAX_INT)):
+                  status: str | None = None):
     node = access_node(request, tenant_id)
     rows = subtree_rows(ProblemRow, node.path, campaign_id=campaign_id, status=status)
     on = figures.today(time_zone())
-    return page(rows.order_by("deadline", "id"), limit, offset, lambda r: problem_out(r, on))
+    return Rows(rows.order_by("deadline", "id"), lambda r: problem_out(r, on))
 
 
 def _problem_command(request, problem_id, call, *roles: str) -> dict:
@@ -297,35 +287,35 @@ def _problem_command(request, problem_id, call, *roles: str) -> dict:
     return problem_out(ProblemRow.objects.get(pk=problem_id))
 
 
-@router.post("/problems/{problem_id}/rectification", response={200: dict, **ERRORS})
+@router.post("/problems/{problem_id}/rectification", response={200: ProblemOut, **ERRORS}, summary="制定整改措施", tags=PROBLEMS)
 def plan_rectification(request: HttpRequest, problem_id: UUID, payload: RectificationIn):
     """Measures, 牵头领导 (lead leader), 责任单位 (responsible units), 整改时限 (deadline)."""
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.plan_rectification(
         problem_id, actor(request), **payload.dict()), *LOGGERS)
 
 
-@router.post("/problems/{problem_id}/progress", response={200: dict, **ERRORS})
+@router.post("/problems/{problem_id}/progress", response={200: ProblemOut, **ERRORS}, summary="报告整改进展", operation_id="report_rectification_progress", tags=PROBLEMS)
 def report_progress(request: HttpRequest, problem_id: UUID, payload: RectProgressIn):
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.report_rectification_progress(
         problem_id, actor(request), note=payload.note, percent=payload.percent,
         evidence=payload.evidence), *LOGGERS)
 
 
-@router.post("/problems/{problem_id}/complete", response={200: dict, **ERRORS})
+@router.post("/problems/{problem_id}/complete", response={200: ProblemOut, **ERRORS}, summary="整改完成（附佐证材料）", operation_id="complete_rectification", tags=PROBLEMS)
 def complete(request: HttpRequest, problem_id: UUID, payload: CompleteIn):
     """Completion requires evidence (uploaded first)."""
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.complete_rectification(
         problem_id, actor(request), summary=payload.summary, evidence=payload.evidence), *LOGGERS)
 
 
-@router.post("/problems/{problem_id}/verify", response={200: dict, **ERRORS})
+@router.post("/problems/{problem_id}/verify", response={200: ProblemOut, **ERRORS}, summary="验收整改（销号，上级单位）", operation_id="verify_rectification", tags=PROBLEMS)
 def verify(request: HttpRequest, problem_id: UUID, payload: TextIn):
     """The parent verifies a completed rectification (销号)."""
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.verify_rectification(
         problem_id, actor(request), payload.text))
 
 
-@router.post("/problems/{problem_id}/reopen", response={200: dict, **ERRORS})
+@router.post("/problems/{problem_id}/reopen", response={200: ProblemOut, **ERRORS}, summary="重新打开整改（上级单位）", tags=PROBLEMS)
 def reopen_problem(request: HttpRequest, problem_id: UUID, payload: ReasonIn):
     return _problem_command(request, problem_id, lambda rt: rt.campaigns.reopen_problem(
         problem_id, actor(request), payload.reason))

@@ -6,28 +6,31 @@ Plan edits take the version they were made against as ``If-Match: <version>`` or
 the ``PlanRow`` read model.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from taolun.events.kernel import Conflict
+from taolun.events.campaigns.plan_status import display_status
 from taolun.events.values import MAX_INT
 from taolun.platform.api.access import access_node, access_own_plan, access_plan, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError
-from taolun.platform.api.listing import page, subtree_rows
+from taolun.platform.api.listing import Rows, subtree_rows
+from taolun.platform.api.outputs import (
+    ChildrenOut, DiffOut, PhaseAddedOut, PlanOut, PlanRowOut, RequirementAddedOut, TaskAddedOut,
+    TopicAddedOut, UpstreamOut,
+)
 from taolun.platform.api.schemas import (
     AmendIn,
     AssignIn,
     CampaignIn,
     CommentIn,
+    ERRORS,
     DeriveIn,
-    Error,
     HeaderIn,
     LeadingGroupIn,
     PhaseIn,
@@ -42,11 +45,11 @@ from taolun.platform.api.schemas import (
     TopicPatch,
     Versioned,
 )
-from taolun.projections.campaigns import _jsonable
+from taolun.projections.campaigns.details import upstream_rows
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import OrgNode, PlanRow
 
 router = Router(tags=["campaigns 活动方案"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
 # ------------------------------------------------------------------ helpers
@@ -74,11 +77,11 @@ def plan_out(plan) -> dict:
     def items(section: str) -> list:
         return list(plan.sections[section].values())
 
-    return _jsonable({
+    return jsonable({
         "id": plan.id, "kind": plan.kind, "tenant_id": plan.tenant_id,
         "campaign_id": plan.root_id, "parent_id": plan.parent_id,
         "parent_version": plan.parent_version, "status": plan.status,
-        "display_status": "upstream_changed" if plan.upstream else plan.status,
+        "display_status": display_status(plan.status, plan.upstream is not None),
         "version": plan.version, "released_version": plan.released_version,
         "header": plan.header, "leading_group": plan.leading_group,
         "topics": items("topics"), "phases": sorted(items("phases"), key=lambda p: (p["start"], p["end"])),
@@ -108,14 +111,14 @@ def edit(request: HttpRequest, plan_id: UUID, command: Callable[[Any], Any], *ro
 
 
 def add_item(request: HttpRequest, plan_id: UUID, section: str,
-             command: Callable[[Any], Any]) -> tuple[int, dict]:
+             command: Callable[[Any], Any]) -> Status:
     """Run an add command as an admin of the plan's unit; answer 201 with the new item, its
     id, and the plan's version after it (for the next ``If-Match``)."""
     access_plan(request, plan_id, "admin")
     item_id = run_command(request, command)
     plan = _camp(request).get_plan(plan_id)
     item = plan.sections[section].get(str(item_id), {"id": item_id})  # a retry: since removed
-    return 201, _jsonable({**item, "plan_id": plan.id, "plan_version": plan.version})
+    return Status(201, jsonable({**item, "plan_id": plan.id, "plan_version": plan.version}))
 
 
 def _camp(request):
@@ -127,17 +130,17 @@ def _camp(request):
 # ------------------------------------------------------------------ authoring
 
 
-@router.post("/campaigns", response={201: dict, **ERRORS})
+@router.post("/campaigns", response={201: PlanOut, **ERRORS}, summary="发起活动方案（草稿）")
 def author_campaign(request: HttpRequest, payload: CampaignIn):
     """A bureau admin authors a campaign (a draft). Every later edit is an event."""
     access_node(request, payload.tenant_id, "admin")
     plan_id = run_command(request, lambda rt: rt.campaigns.author_campaign(
         actor(request), payload.tenant_id, payload.title, **fields(payload, "tenant_id", "title")
     ))
-    return 201, plan_out(_camp(request).get_plan(plan_id))
+    return Status(201, plan_out(_camp(request).get_plan(plan_id)))
 
 
-@router.get("/plans/{plan_id}", response={200: dict, **ERRORS})
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="读取方案（当前或指定版本）")
 def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = Query(None, ge=1, le=MAX_INT)):
     """The plan now, or as it stood at aggregate ``version``. Units below the plan's own
     read only its releases (the latest, or ``version`` if it is a release)."""
@@ -147,21 +150,21 @@ def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = Query(N
     return plan_out(_camp(request).get_released_plan(plan_id, version))
 
 
-@router.get("/tenants/{tenant_id}/plans", response={200: dict, **ERRORS})
+@router.get("/tenants/{tenant_id}/plans", response={200: list[PlanRowOut], **ERRORS}, summary="列出本单位及下级单位的方案")
+@paginate
 def list_plans(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-               status: str | None = None, limit: int = Query(50, ge=1, le=500),
-               offset: int = Query(0, ge=0, le=MAX_INT)):
+               status: str | None = None):
     """Plans of this unit and every unit below it."""
     node = access_node(request, tenant_id)
     rows = subtree_rows(PlanRow, node.path, campaign_id=campaign_id, status=status)
-    return page(rows.order_by("path", "id"), limit, offset, plan_row_out)
+    return Rows(rows.order_by("path", "id"), plan_row_out)
 
 
 def plan_row_out(r: PlanRow) -> dict:
-    return _jsonable({
+    return jsonable({
         "id": r.id, "campaign_id": r.campaign_id, "parent_id": r.parent_id, "tenant_id": r.node_id,
         "kind": r.kind, "title": r.title, "status": r.status,
-        "display_status": "upstream_changed" if r.upstream_version else r.status,
+        "display_status": display_status(r.status, bool(r.upstream_version)),
         "version": r.version, "released_version": r.released_version,
         "parent_version": r.parent_version, "upstream_version": r.upstream_version,
         "conflicts": len(r.conflicts), "submissions": r.submissions,
@@ -169,7 +172,7 @@ def plan_row_out(r: PlanRow) -> dict:
     })
 
 
-@router.patch("/plans/{plan_id}", response={200: dict, **ERRORS})
+@router.patch("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="修改方案标题与总体内容", operation_id="revise_plan_header")
 def revise_header(request: HttpRequest, plan_id: UUID, payload: HeaderIn):
     """Title, slogan, theme, basis documents, guiding ideology, goals, principles …"""
     ev = expected_version(request, payload)
@@ -177,35 +180,35 @@ def revise_header(request: HttpRequest, plan_id: UUID, payload: HeaderIn):
         plan_id, actor(request), expected_version=ev, **fields(payload)))
 
 
-@router.put("/plans/{plan_id}/leading-group", response={200: dict, **ERRORS})
+@router.put("/plans/{plan_id}/leading-group", response={200: PlanOut, **ERRORS}, summary="设置领导小组")
 def set_leading_group(request: HttpRequest, plan_id: UUID, payload: LeadingGroupIn):
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.set_leading_group(
         plan_id, actor(request), payload.leading_group, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/topics", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/topics", response={201: TopicAddedOut, **ERRORS}, summary="添加讨论题目")
 def add_topic(request: HttpRequest, plan_id: UUID, payload: TopicIn):
     ev = expected_version(request, payload)
     return add_item(request, plan_id, "topics", lambda rt: rt.campaigns.add_topic(
         plan_id, actor(request), expected_version=ev, **fields(payload)))
 
 
-@router.patch("/plans/{plan_id}/topics/{topic_id}", response={200: dict, **ERRORS})
+@router.patch("/plans/{plan_id}/topics/{topic_id}", response={200: PlanOut, **ERRORS}, summary="修改讨论题目")
 def revise_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: TopicPatch):
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.revise_topic(
         plan_id, actor(request), topic_id, expected_version=ev, **fields(payload)))
 
 
-@router.delete("/plans/{plan_id}/topics/{topic_id}", response={200: dict, **ERRORS})
+@router.delete("/plans/{plan_id}/topics/{topic_id}", response={200: PlanOut, **ERRORS}, summary="删除讨论题目")
 def remove_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID):
     ev = expected_version(request)
     return edit(request, plan_id, lambda rt: rt.campaigns.remove_topic(
         plan_id, actor(request), topic_id, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/topics/{topic_id}/decline", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/topics/{topic_id}/decline", response={200: PlanOut, **ERRORS}, summary="不采纳继承的可选题目（说明理由）")
 def decline_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: ReasonIn):
     """Decline an inherited optional topic, with a reason (mandatory ones cannot be)."""
     ev = expected_version(request, payload)
@@ -213,21 +216,21 @@ def decline_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: 
         plan_id, actor(request), topic_id, payload.reason, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/topics/{topic_id}/accept", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/topics/{topic_id}/accept", response={200: PlanOut, **ERRORS}, summary="重新采纳已不采纳的题目")
 def accept_topic(request: HttpRequest, plan_id: UUID, topic_id: UUID, payload: Versioned):
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.accept_topic(
         plan_id, actor(request), topic_id, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/phases", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/phases", response={201: PhaseAddedOut, **ERRORS}, summary="添加阶段")
 def add_phase(request: HttpRequest, plan_id: UUID, payload: PhaseIn):
     ev = expected_version(request, payload)
     return add_item(request, plan_id, "phases", lambda rt: rt.campaigns.add_phase(
         plan_id, actor(request), expected_version=ev, **fields(payload)))
 
 
-@router.patch("/plans/{plan_id}/phases/{phase_id}", response={200: dict, **ERRORS})
+@router.patch("/plans/{plan_id}/phases/{phase_id}", response={200: PlanOut, **ERRORS}, summary="修改阶段")
 def revise_phase(request: HttpRequest, plan_id: UUID, phase_id: UUID, payload: PhasePatch):
     """Rename a local phase, or move/narrow a phase (inherited ones inside the parent's window)."""
     ev = expected_version(request, payload)
@@ -235,50 +238,50 @@ def revise_phase(request: HttpRequest, plan_id: UUID, phase_id: UUID, payload: P
         plan_id, actor(request), phase_id, expected_version=ev, **fields(payload)))
 
 
-@router.delete("/plans/{plan_id}/phases/{phase_id}", response={200: dict, **ERRORS})
+@router.delete("/plans/{plan_id}/phases/{phase_id}", response={200: PlanOut, **ERRORS}, summary="删除阶段")
 def remove_phase(request: HttpRequest, plan_id: UUID, phase_id: UUID):
     ev = expected_version(request)
     return edit(request, plan_id, lambda rt: rt.campaigns.remove_phase(
         plan_id, actor(request), phase_id, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/tasks", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/tasks", response={201: TaskAddedOut, **ERRORS}, summary="添加任务")
 def add_task(request: HttpRequest, plan_id: UUID, payload: TaskIn):
     ev = expected_version(request, payload)
     return add_item(request, plan_id, "tasks", lambda rt: rt.campaigns.add_task(
         plan_id, actor(request), expected_version=ev, **fields(payload)))
 
 
-@router.patch("/plans/{plan_id}/tasks/{task_id}", response={200: dict, **ERRORS})
+@router.patch("/plans/{plan_id}/tasks/{task_id}", response={200: PlanOut, **ERRORS}, summary="修改任务")
 def revise_task(request: HttpRequest, plan_id: UUID, task_id: UUID, payload: TaskPatch):
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.revise_task(
         plan_id, actor(request), task_id, expected_version=ev, **fields(payload)))
 
 
-@router.delete("/plans/{plan_id}/tasks/{task_id}", response={200: dict, **ERRORS})
+@router.delete("/plans/{plan_id}/tasks/{task_id}", response={200: PlanOut, **ERRORS}, summary="删除任务")
 def remove_task(request: HttpRequest, plan_id: UUID, task_id: UUID):
     ev = expected_version(request)
     return edit(request, plan_id, lambda rt: rt.campaigns.remove_task(
         plan_id, actor(request), task_id, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/tasks/{task_id}/assignments", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/tasks/{task_id}/assignments", response={201: PlanOut, **ERRORS}, summary="把任务分配给下属支部或科室")
 def assign_task(request: HttpRequest, plan_id: UUID, task_id: UUID, payload: AssignIn):
     """Give a task to one of the unit's own branches or offices (inside its subtree)."""
     ev = expected_version(request, payload)
-    return 201, edit(request, plan_id, lambda rt: rt.campaigns.assign_task(
-        plan_id, actor(request), task_id, expected_version=ev, **fields(payload)))
+    return Status(201, edit(request, plan_id, lambda rt: rt.campaigns.assign_task(
+        plan_id, actor(request), task_id, expected_version=ev, **fields(payload))))
 
 
-@router.delete("/plans/{plan_id}/tasks/{task_id}/assignments/{unit_id}", response={200: dict, **ERRORS})
+@router.delete("/plans/{plan_id}/tasks/{task_id}/assignments/{unit_id}", response={200: PlanOut, **ERRORS}, summary="取消任务分配")
 def unassign_task(request: HttpRequest, plan_id: UUID, task_id: UUID, unit_id: UUID):
     ev = expected_version(request)
     return edit(request, plan_id, lambda rt: rt.campaigns.unassign_task(
         plan_id, actor(request), task_id, unit_id=unit_id, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/requirements", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/requirements", response={201: RequirementAddedOut, **ERRORS}, summary="添加可检查的要求")
 def add_requirement(request: HttpRequest, plan_id: UUID, payload: RequirementIn):
     """A machine-checkable rule, e.g. 集中学习不少于3天 = kind 专题学习, metric days, minimum 3."""
     ev = expected_version(request, payload)
@@ -286,7 +289,7 @@ def add_requirement(request: HttpRequest, plan_id: UUID, payload: RequirementIn)
         plan_id, actor(request), expected_version=ev, **fields(payload)))
 
 
-@router.delete("/plans/{plan_id}/requirements/{requirement_id}", response={200: dict, **ERRORS})
+@router.delete("/plans/{plan_id}/requirements/{requirement_id}", response={200: PlanOut, **ERRORS}, summary="删除要求")
 def remove_requirement(request: HttpRequest, plan_id: UUID, requirement_id: UUID):
     ev = expected_version(request)
     return edit(request, plan_id, lambda rt: rt.campaigns.remove_requirement(
@@ -296,7 +299,7 @@ def remove_requirement(request: HttpRequest, plan_id: UUID, requirement_id: UUID
 # ------------------------------------------------------------------ lifecycle
 
 
-@router.post("/plans/{plan_id}/publish", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/publish", response={200: PlanOut, **ERRORS}, summary="下发方案", operation_id="publish_plan")
 def publish(request: HttpRequest, plan_id: UUID, payload: PublishIn):
     """To the whole subtree (no ``unit_ids``) or to chosen units below, with a deadline to derive."""
     ev = expected_version(request, payload)
@@ -305,7 +308,7 @@ def publish(request: HttpRequest, plan_id: UUID, payload: PublishIn):
         expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/reopen", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/reopen", response={200: PlanOut, **ERRORS}, summary="重新打开方案以修订", operation_id="reopen_plan")
 def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
     """Open a published campaign for amendment (or an approved plan for revision)."""
     ev = expected_version(request, payload)
@@ -313,34 +316,23 @@ def reopen(request: HttpRequest, plan_id: UUID, payload: ReasonIn):
         plan_id, actor(request), payload.reason, expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/amend", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/amend", response={200: PlanOut, **ERRORS}, summary="发布修订版本")
 def publish_amendment(request: HttpRequest, plan_id: UUID, payload: AmendIn):
     """Release the amended campaign as the next version, with a change summary. Every
-    derived plan is marked "upstream changed" (here, and by the outbox policy as a net)."""
+    derived plan is marked "upstream changed" by the outbox policy before the answer."""
     ev = expected_version(request, payload)
     out = edit(request, plan_id, lambda rt: rt.campaigns.publish_amendment(
         plan_id, actor(request), payload.summary, expected_version=ev))
-    notify_children(request, plan_id, out["released_version"])
+    return tell_children(plan_id, out["released_version"])
+
+
+def tell_children(plan_id: UUID, version: int) -> dict:
+    """The outbox policy's rows for this release, performed before answering (the workers
+    would perform them a moment later); the plan as it stands then."""
+    from taolun.platform.runtime import get_runtime
+
+    get_runtime().run_outbox_now(upstream_rows(plan_id, version))
     return _camp_out(plan_id)
-
-
-def notify_children(request: HttpRequest, plan_id: UUID, version: int) -> None:
-    children = list(PlanRow.objects.filter(parent_id=plan_id).values_list("id", flat=True))
-
-    def command(rt):
-        last = 0
-        for child in children:
-            for attempt in range(3):  # the outbox actor may be marking the same child
-                try:
-                    last = max(last, rt.campaigns.mark_upstream_changed(child, version, actor=None) or 0)
-                    break
-                except Conflict:
-                    if attempt == 2:
-                        raise
-        return last
-
-    if children:
-        run_command(request, command)
 
 
 def _camp_out(plan_id: UUID) -> dict:
@@ -349,35 +341,33 @@ def _camp_out(plan_id: UUID) -> dict:
     return plan_out(get_runtime().campaigns.get_plan(plan_id))
 
 
-@router.post("/plans/{plan_id}/derive", response={201: dict, **ERRORS})
+@router.post("/plans/{plan_id}/derive", response={201: PlanOut, **ERRORS}, summary="制定本单位的实施方案（派生）", operation_id="derive_plan")
 def derive(request: HttpRequest, plan_id: UUID, payload: DeriveIn):
     """A district bureau or school admin derives its own plan from a released parent plan."""
     access_plan(request, plan_id)
     access_node(request, payload.tenant_id, "admin")
     derived_id = run_command(request, lambda rt: rt.campaigns.derive_plan(
         plan_id, actor(request), payload.tenant_id, payload.title))
-    return 201, _camp_out(derived_id)
+    return Status(201, _camp_out(derived_id))
 
 
-@router.post("/plans/{plan_id}/submit", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/submit", response={200: PlanOut, **ERRORS}, summary="报送实施方案", operation_id="submit_plan")
 def submit(request: HttpRequest, plan_id: UUID, payload: Versioned):
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.submit(plan_id, actor(request), expected_version=ev))
 
 
-@router.post("/plans/{plan_id}/approve", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/approve", response={200: PlanOut, **ERRORS}, summary="审核通过实施方案", operation_id="approve_plan")
 def approve(request: HttpRequest, plan_id: UUID, payload: CommentIn):
     """The parent unit's admin approves a submitted plan (releasing a version)."""
     ev = expected_version(request, payload)
     out = edit(request, plan_id, lambda rt: rt.campaigns.approve(
         plan_id, actor(request), payload.comment, expected_version=ev), "admin", "viewer",
         "auditor", "inspector", "secretary")
-    if out["released_version"] > 1:
-        notify_children(request, plan_id, out["released_version"])
-    return out
+    return tell_children(plan_id, out["released_version"]) if out["released_version"] > 1 else out
 
 
-@router.post("/plans/{plan_id}/return", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/return", response={200: PlanOut, **ERRORS}, summary="退回实施方案（说明理由）")
 def return_plan(request: HttpRequest, plan_id: UUID, payload: ReturnIn):
     """The parent unit's admin returns a submitted plan with reasons."""
     ev = expected_version(request, payload)
@@ -386,26 +376,26 @@ def return_plan(request: HttpRequest, plan_id: UUID, payload: ReturnIn):
         "auditor", "inspector", "secretary")
 
 
-@router.get("/plans/{plan_id}/upstream", response={200: dict, **ERRORS})
+@router.get("/plans/{plan_id}/upstream", response={200: UpstreamOut, **ERRORS}, summary="查看待同步的上级修订", operation_id="read_upstream_change")
 def upstream(request: HttpRequest, plan_id: UUID):
     """The pending upstream change: the structured diff and what blocks the rebase."""
     access_own_plan(request, plan_id)
     plan = _camp(request).get_plan(plan_id)
     if plan.upstream is None:
         return {"pending": False, "parent_version": plan.parent_version, "diff": None, "conflicts": []}
-    return _jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
+    return jsonable({"pending": True, "parent_version": plan.upstream["parent_version"],
                       "based_on": plan.parent_version, "diff": plan.upstream["diff"],
                       "conflicts": plan.conflicts()})
 
 
-@router.post("/plans/{plan_id}/rebase", response={200: dict, **ERRORS})
+@router.post("/plans/{plan_id}/rebase", response={200: PlanOut, **ERRORS}, summary="同步上级修订", operation_id="rebase_plan")
 def rebase(request: HttpRequest, plan_id: UUID, payload: Versioned):
     """Take the pending upstream change; 422 ``rebase_conflicts`` while conflicts remain."""
     ev = expected_version(request, payload)
     return edit(request, plan_id, lambda rt: rt.campaigns.rebase(plan_id, actor(request), expected_version=ev))
 
 
-@router.get("/plans/{plan_id}/children", response={200: dict, **ERRORS})
+@router.get("/plans/{plan_id}/children", response={200: ChildrenOut, **ERRORS}, summary="下级实施方案及其同步情况", operation_id="list_child_plans")
 def children(request: HttpRequest, plan_id: UUID):
     """Who derived from this plan, and who has (not) taken its latest release."""
     row = access_own_plan(request, plan_id)
@@ -422,9 +412,9 @@ def children(request: HttpRequest, plan_id: UUID):
             "not_taken": [i["tenant_name"] for i in items if not i["taken_latest"]], "items": items}
 
 
-@router.get("/plans/{plan_id}/diff", response={200: dict, **ERRORS})
+@router.get("/plans/{plan_id}/diff", response={200: DiffOut, **ERRORS}, summary="两个发布版本之间的差异")
 def version_diff(request: HttpRequest, plan_id: UUID, old: int = Query(..., ge=0, le=MAX_INT),
                  new: int = Query(..., ge=0, le=MAX_INT)):
     """The structured diff between two released versions."""
     access_plan(request, plan_id)
-    return _jsonable(_camp(request).version_diff(plan_id, old, new))
+    return jsonable(_camp(request).version_diff(plan_id, old, new))

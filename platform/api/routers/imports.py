@@ -4,19 +4,19 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from taolun.platform.api.access import access_node
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import Accepted
-from taolun.platform.api.schemas import Error
+from taolun.platform.api.outputs import ExtractedOut
+from taolun.platform.api.schemas import UPLOAD_ERRORS as ERRORS
 from taolun.platform.plan_imports import extract, import_plan
 from taolun.platform.security import throttle_import_previews
 
 router = Router(tags=["imports 导入"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
 
 
 class ImportOut(Schema):
@@ -38,7 +38,7 @@ def _document(file: UploadedFile | None, text: str | None) -> tuple[bytes, str |
     raise ApiError(422, "document_required", "请上传文件（file）或粘贴文本（text）", field="file")
 
 
-@router.post("/plan-imports/preview", response={200: dict, **ERRORS})
+@router.post("/plan-imports/preview", response={200: ExtractedOut, **ERRORS}, summary="预览文档的提取结果（不保存）")
 def preview_import(request: HttpRequest, file: File[UploadedFile] = None, text: Form[str] = None):
     """Extract the structure of a document without saving anything (multipart: ``file`` or
     ``text``). Every field carries the span of the source it came from."""
@@ -47,7 +47,7 @@ def preview_import(request: HttpRequest, file: File[UploadedFile] = None, text: 
     return extract(data, name)
 
 
-@router.post("/tenants/{tenant_id}/plan-imports", response={201: ImportOut, **ERRORS})
+@router.post("/tenants/{tenant_id}/plan-imports", response={201: ImportOut, **ERRORS}, summary="导入文档为本单位的草稿方案")
 def create_import(
     request: HttpRequest, tenant_id: UUID, file: File[UploadedFile] = None,
     text: Form[str] = None, parent_plan_id: Form[UUID] = None,
@@ -69,4 +69,4 @@ def create_import(
     plan_id = run_command(request, command)
     if not results:  # a retry of an import that committed: the plan stands, read it there
         raise Accepted(request.taolun_notification_id, plan_id)  # type: ignore[attr-defined]
-    return 201, results[0]
+    return Status(201, results[0])

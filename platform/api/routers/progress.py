@@ -18,14 +18,17 @@ from uuid import UUID
 import json
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Field, Query, Router
 
-from taolun.events.values import MAX_INT
+from taolun.events.campaigns.lights import LIGHTS
+from taolun.events.campaigns.rules import PROGRESS_SETTINGS
 from taolun.platform.api.access import access_plan, principal
 from taolun.platform.api.errors import not_found
+from taolun.platform.api.listing import BoundedPagination
 from taolun.platform.api.routers.campaigns import expected_version
 from taolun.platform.api.commands import actor, run_command
-from taolun.platform.api.schemas import Error, Versioned
+from taolun.platform.api.outputs import NodeProgressOut, ProgressSettingsOut, UnitsPageOut
+from taolun.platform.api.schemas import ERRORS, KindName, Versioned
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import campaign_frame, time_zone
 from taolun.projections.progress_read import (
@@ -35,14 +38,19 @@ from taolun.projections.progress_read import (
 router = Router(tags=["progress 进度"])
 
 
+def _threshold(name: str):
+    low, high = PROGRESS_SETTINGS[name]  # the domain's ranges, shown in the OpenAPI
+    return Field(default=None, ge=low, le=high)
+
+
 class SettingsIn(Versioned):
     """Light thresholds of a campaign (omitted ones keep their value; defaults in docs/progress.md)."""
 
-    silent_days: int | None = None
-    pace_tolerance: int | None = None
-    red_share: int | None = None
-    yellow_share: int | None = None
-ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+    silent_days: int | None = _threshold("silent_days")
+    pace_tolerance: int | None = _threshold("pace_tolerance")
+    red_share: int | None = _threshold("red_share")
+    yellow_share: int | None = _threshold("yellow_share")
+
 
 
 def _frame(campaign_id: UUID):
@@ -57,7 +65,7 @@ def _json(body: dict) -> HttpResponse:
                         content_type="application/json")
 
 
-@router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: dict, **ERRORS})
+@router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: NodeProgressOut, **ERRORS}, summary="单位进度（含各下级单位的数字与灯色）", operation_id="read_node_progress")
 def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     """A node's figures (its whole subtree) with each child's figures, and the share of
     children that are green. A node with measured units below (branches, offices) is lit by
@@ -70,16 +78,15 @@ def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     return _json(node_figures(campaign_id, own, frame, figures.today(time_zone())))
 
 
-@router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: dict, **ERRORS})
+@router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: UnitsPageOut, **ERRORS}, summary="筛选、排序下级单位的进度", operation_id="list_progress_units")
 def list_units(
-    request: HttpRequest, campaign_id: UUID, node_id: UUID,
-    kind: Literal["bureau", "school", "branch", "office"] | None = None,
-    light: Literal["green", "yellow", "red"] | None = None,
+    request: HttpRequest, campaign_id: UUID, node_id: UUID, pagination: Query[BoundedPagination.Input],
+    kind: KindName | None = None,
+    light: Literal[LIGHTS] | None = None,
     plan_status: str | None = Query(None, description="e.g. not_derived, submitted, returned, approved, upstream_changed"),
     without_approved_plan: bool = False,
     silent: bool | None = Query(None, description="measured units silent as last assessed"),
     sort: Literal["name", "score", "-score", "path"] = "path",
-    limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     """Units below a node, filtered and sorted (e.g. schools without an approved plan:
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).
@@ -92,11 +99,11 @@ def list_units(
     count, items = units_below(
         campaign_id, node["path"], frame, figures.today(time_zone()), kind=kind, light=light,
         plan_status=plan_status, silent=silent, without_approved_plan=without_approved_plan,
-        sort=sort, limit=limit, offset=offset)
+        sort=sort, limit=pagination.limit, offset=pagination.offset)
     return _json({"count": count, "items": items})
 
 
-@router.put("/campaigns/{campaign_id}/progress-settings", response={200: dict, **ERRORS})
+@router.put("/campaigns/{campaign_id}/progress-settings", response={200: ProgressSettingsOut, **ERRORS}, summary="设置活动的灯色阈值", operation_id="set_progress_settings")
 def set_settings(request: HttpRequest, campaign_id: UUID, payload: SettingsIn):
     """A campaign's light thresholds, set by an admin of the campaign's unit."""
     row = access_plan(request, campaign_id, "admin")

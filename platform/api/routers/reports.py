@@ -33,6 +33,19 @@ class ReportIn(Schema):
     doc_no: str | None = Field(None, max_length=50, description="文号 of the 公文 (blank when omitted)")
 
 
+def report_sources(campaigns):
+    """What the report builders read from the platform: a plan as the API answers it (its
+    latest release for readers below its unit), and the plan statuses' names."""
+    from taolun.notifications.reports.build import Sources
+    from taolun.platform.api.routers.campaigns import plan_out
+    from taolun.platform.web.labels import PLAN_STATUSES
+
+    def read_plan(plan_id: UUID, released_only: bool) -> dict[str, Any]:
+        return plan_out(campaigns.get_released_plan(plan_id) if released_only else campaigns.get_plan(plan_id))
+
+    return Sources(read_plan=read_plan, plan_statuses=PLAN_STATUSES)
+
+
 def job_out(job) -> dict[str, Any]:
     done = job.status == "done"
     return {

@@ -5,14 +5,14 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.schemas import (
+    ERRORS,
     ArchiveIn,
-    Error,
     KindName,
     MoveIn,
     NodeOut,
@@ -24,10 +24,9 @@ from taolun.platform.runtime import get_runtime
 from taolun.projections.models import OrgNode
 
 router = Router(tags=["tenants 单位"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
-@router.post("/tenants", response={201: NodeOut, **ERRORS})
+@router.post("/tenants", response={201: NodeOut, **ERRORS}, summary="登记单位（顶层教育局由平台运维人员登记）")
 def register_tenant(request: HttpRequest, payload: TenantIn):
     """Register a unit under a parent (operators may register a root city bureau)."""
     if payload.parent_id is not None:
@@ -38,7 +37,7 @@ def register_tenant(request: HttpRequest, payload: TenantIn):
     # The projection hands over the row it just wrote when this process applied it.
     org = get_runtime().runner.projection("org")
     written = org.take_written(tenant_id) if org is not None else None  # type: ignore[attr-defined]
-    return 201, written or OrgNode.objects.get(pk=tenant_id)
+    return Status(201, written or OrgNode.objects.get(pk=tenant_id))
 
 
 class ListFilters(Schema):
@@ -47,7 +46,7 @@ class ListFilters(Schema):
     archived: bool = False
 
 
-@router.get("/tenants", response={200: list[NodeOut], **ERRORS})
+@router.get("/tenants", response={200: list[NodeOut], **ERRORS}, summary="我可见的顶层单位")
 @paginate
 def list_tenants(request: HttpRequest, filters: Query[ListFilters]):
     """The top nodes the caller holds grants on (operators: the root bureaus)."""
@@ -59,7 +58,7 @@ def list_tenants(request: HttpRequest, filters: Query[ListFilters]):
     return _filter(nodes, filters)
 
 
-@router.get("/tenants/{tenant_id}", response={200: TreeOut, **ERRORS})
+@router.get("/tenants/{tenant_id}", response={200: TreeOut, **ERRORS}, summary="读取单位及其下级（depth 层）")
 def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=0, le=3)):
     """A node with its live descendants down to ``depth`` levels, each with subtree counts."""
     node = access_node(request, tenant_id)
@@ -85,7 +84,7 @@ def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=
 NODE_FIELDS = [name for name in NodeOut.model_fields if name != "children"]
 
 
-@router.get("/tenants/{tenant_id}/subtree", response={200: list[NodeOut], **ERRORS})
+@router.get("/tenants/{tenant_id}/subtree", response={200: list[NodeOut], **ERRORS}, summary="列出下级单位（可按类型、名称筛选）", operation_id="list_tenant_subtree")
 @paginate
 def list_subtree(request: HttpRequest, tenant_id: UUID, filters: Query[ListFilters]):
     """Every node below this one (one indexed prefix query), filtered by kind or name."""
@@ -102,14 +101,14 @@ def _filter(nodes, filters: ListFilters):
     return nodes.order_by("path")
 
 
-@router.patch("/tenants/{tenant_id}", response={200: NodeOut, **ERRORS})
+@router.patch("/tenants/{tenant_id}", response={200: NodeOut, **ERRORS}, summary="单位改名")
 def rename_tenant(request: HttpRequest, tenant_id: UUID, payload: RenameIn):
     access_node(request, tenant_id, "admin")
     run_command(request, lambda rt: rt.tenancy.rename_tenant(actor(request), tenant_id, payload.name))
     return OrgNode.objects.get(pk=tenant_id)
 
 
-@router.post("/tenants/{tenant_id}/move", response={200: NodeOut, **ERRORS})
+@router.post("/tenants/{tenant_id}/move", response={200: NodeOut, **ERRORS}, summary="移动单位（连同其下级）")
 def move_tenant(request: HttpRequest, tenant_id: UUID, payload: MoveIn):
     """Move a unit (with its subtree) under another parent; never into its own subtree."""
     node = access_node(request, tenant_id, "admin")
@@ -122,7 +121,7 @@ def move_tenant(request: HttpRequest, tenant_id: UUID, payload: MoveIn):
     return OrgNode.objects.get(pk=tenant_id)
 
 
-@router.post("/tenants/{tenant_id}/archive", response={200: NodeOut, **ERRORS})
+@router.post("/tenants/{tenant_id}/archive", response={200: NodeOut, **ERRORS}, summary="归档单位")
 def archive_tenant(request: HttpRequest, tenant_id: UUID, payload: ArchiveIn):
     """Archive a unit; refused while it has live children unless ``cascade`` is true."""
     access_node(request, tenant_id, "admin")

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
 from taolun.events.values import MAX_BIGINT
@@ -14,8 +14,9 @@ from taolun.platform.api.access import access_node, access_user, principal
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError, error_response, forbidden, not_found
 from taolun.platform.api.idempotency import keep_instead
+from taolun.platform.api.listing import Rows
 from taolun.platform.api.schemas import (
-    Error,
+    ERRORS,
     GrantIn,
     InboxOut,
     IssuedTokenOut,
@@ -27,7 +28,6 @@ from taolun.platform.api.schemas import (
 from taolun.projections.models import ApiToken, Grant, UserAccount
 
 router = Router(tags=["users 用户与权限"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 413: Error, 422: Error}
 
 
 def user_out(request: HttpRequest, user: UserAccount) -> dict:
@@ -48,30 +48,31 @@ def user_out(request: HttpRequest, user: UserAccount) -> dict:
     }
 
 
-@router.post("/users", response={201: UserOut, **ERRORS})
+@router.post("/users", response={201: UserOut, **ERRORS}, summary="登记用户")
 def register_user(request: HttpRequest, payload: UserIn):
     """Register a user homed in a unit the caller administers."""
     access_node(request, payload.home_id, "admin")
     user_id = run_command(request, lambda rt: rt.tenancy.register_user(
         actor(request), payload.email, payload.name, payload.home_id
     ))
-    return 201, user_out(request, UserAccount.objects.get(pk=user_id))
+    return Status(201, user_out(request, UserAccount.objects.get(pk=user_id)))
 
 
-@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS}, summary="读取用户及其角色")
 def read_user(request: HttpRequest, user_id: UUID):
     return user_out(request, access_user(request, user_id))
 
 
-@router.get("/tenants/{tenant_id}/users", response={200: list[UserOut], **ERRORS})
+@router.get("/tenants/{tenant_id}/users", response={200: list[UserOut], **ERRORS}, summary="列出本单位及下级单位的用户")
 @paginate
 def list_users(request: HttpRequest, tenant_id: UUID):
     """Users homed in this unit or below it."""
     node = access_node(request, tenant_id, "admin", "auditor", "inspector")
-    return [user_out(request, u) for u in UserAccount.objects.filter(home_path__startswith=node.path).order_by("email")]
+    return Rows(UserAccount.objects.filter(home_path__startswith=node.path).order_by("email"),
+                lambda u: user_out(request, u))
 
 
-@router.post("/users/{user_id}/grants", response={201: UserOut, **ERRORS})
+@router.post("/users/{user_id}/grants", response={201: UserOut, **ERRORS}, summary="授予角色")
 def grant_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
     """Grant a role on a unit; it reaches the unit's whole subtree. The grantee is told
     in their inbox."""
@@ -81,10 +82,10 @@ def grant_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
         request,
         lambda rt: rt.tenancy.grant_role(actor(request), user.id, payload.node_id, payload.role),
     )
-    return 201, user_out(request, user)
+    return Status(201, user_out(request, user))
 
 
-@router.post("/users/{user_id}/grants/revoke", response={200: UserOut, **ERRORS})
+@router.post("/users/{user_id}/grants/revoke", response={200: UserOut, **ERRORS}, summary="收回角色")
 def revoke_role(request: HttpRequest, user_id: UUID, payload: GrantIn):
     access_node(request, payload.node_id, "admin")
     user = access_user(request, user_id)
@@ -106,7 +107,7 @@ def _token_owner(request: HttpRequest, user_id: UUID) -> UserAccount:
     return user
 
 
-@router.post("/users/{user_id}/tokens", response={201: IssuedTokenOut, **ERRORS})
+@router.post("/users/{user_id}/tokens", response={201: IssuedTokenOut, **ERRORS}, summary="签发访问令牌（明文只显示一次）")
 def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
     """Issue an API token: only for oneself (operators for anyone). The token is shown in
     this answer only; the server keeps its hash."""
@@ -125,20 +126,20 @@ def issue_token(request: HttpRequest, user_id: UUID, payload: TokenIn):
     # The plaintext is shown in this answer only; a replay gets the token id instead.
     keep_instead(request, error_response(
         409, "token_shown_once", shown_once().message, {"token_id": token.token_id}, request))
-    return 201, {"token": token.token, "token_id": token.token_id, "expires_at": token.expires_at}
+    return Status(201, {"token": token.token, "token_id": token.token_id, "expires_at": token.expires_at})
 
 
 def shown_once() -> ApiError:
     return ApiError(409, "token_shown_once", "该请求已签发令牌；令牌明文只在首次响应中显示一次，如已丢失请吊销后重新签发")
 
 
-@router.get("/users/{user_id}/tokens", response={200: list[TokenOut], **ERRORS})
+@router.get("/users/{user_id}/tokens", response={200: list[TokenOut], **ERRORS}, summary="列出访问令牌")
 def list_tokens(request: HttpRequest, user_id: UUID):
     user = _token_owner(request, user_id)
     return ApiToken.objects.filter(user=user).order_by("-created_at")
 
 
-@router.delete("/users/{user_id}/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+@router.delete("/users/{user_id}/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="吊销访问令牌")
 def revoke_token(request: HttpRequest, user_id: UUID, token_id: str):
     user = _token_owner(request, user_id)
     if not ApiToken.objects.filter(user=user, token_id=token_id).exists():
@@ -152,19 +153,19 @@ def revoke_token(request: HttpRequest, user_id: UUID, token_id: str):
 me = Router(tags=["me 我的"])
 
 
-@me.get("/me", response={200: UserOut, **ERRORS})
+@me.get("/me", response={200: UserOut, **ERRORS}, summary="当前用户")
 def read_me(request: HttpRequest):
     return user_out(request, UserAccount.objects.get(pk=principal(request).user_id))
 
 
-@me.get("/me/inbox", response={200: list[InboxOut], **ERRORS})
+@me.get("/me/inbox", response={200: list[InboxOut], **ERRORS}, summary="我的消息")
 @paginate
 def read_inbox(request: HttpRequest, unread: bool = False):
     messages = InboxMessage.objects.filter(user_id=principal(request).user_id)
     return messages.filter(read_at__isnull=True) if unread else messages
 
 
-@me.post("/me/inbox/{message_id}/read", response={200: InboxOut, **ERRORS})
+@me.post("/me/inbox/{message_id}/read", response={200: InboxOut, **ERRORS}, summary="标记消息为已读", operation_id="mark_inbox_message_read")
 def mark_read(request: HttpRequest, message_id: int = Path(..., ge=1, le=MAX_BIGINT)):
     message = InboxMessage.objects.filter(pk=message_id, user_id=principal(request).user_id).first()
     if message is None:

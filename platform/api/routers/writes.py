@@ -14,7 +14,7 @@ class WriteOut(Schema):
     applied: bool
 
 
-@router.get("/writes/{notification_id}", response={200: WriteOut, 401: Error, 404: Error})
+@router.get("/writes/{notification_id}", response={200: WriteOut, 401: Error, 404: Error}, summary="写入是否已生效（202 之后查询）", operation_id="read_write_status")
 def read_write(request: HttpRequest, notification_id: int):
     """A write answered ``202 accepted`` is in the event log; once ``applied`` is true its
     result can be read (or the same request retried with its Idempotency-Key)."""

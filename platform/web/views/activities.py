@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 
 from taolun.events.campaigns.rules import ACTIVITY_KINDS
 from taolun.events.kernel import Claim, DomainError
-from taolun.platform.api.access import access_node
+from taolun.platform.api.access import LOGGERS, access_node
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.idempotency import KeyedRequest, run_once
-from taolun.platform.api.routers.activities import LOGGERS
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from taolun.platform import pages
-from taolun.platform.api.routers.activities import LOGGERS
+from taolun.platform.api.access import LOGGERS
 from taolun.platform.web.render import render
 from taolun.platform.web.session import session_principal
 from taolun.projections import progress as figures

@@ -97,3 +97,21 @@ def test_odd_text_never_raises_and_keeps_everything():
         plan = parse_plan(text)
         assert plan.text == text.replace("\r", "")
         plan.to_dict()
+
+
+def test_a_number_typed_with_the_ime_full_stop_still_numbers_a_phase():
+    text = "关于开展大讨论活动的实施方案\n一、进度安排\n1。准备阶段（2024年11月）。准备。\n2。实施阶段（12月）。实施。\n"
+    assert [(p.number, p.name, p.start, p.end) for p in parse_plan(text).phases] == [
+        (1, "准备阶段", date(2024, 11, 1), date(2024, 11, 30)), (2, "实施阶段", date(2024, 12, 1), date(2024, 12, 31))]
+
+
+def test_steps_named_first_step_and_names_written_after_the_dates_are_read():
+    steps = ("第一步：动员部署（2024年3月上旬）。部署。\n第二步：学习讨论（3月中旬至5月）。学习。\n"
+             "第三阶段（6月—7月）：整改落实。整改。\n")
+    text = f"临教发〔2024〕3号\n活动方案\n一、实施步骤\n{steps}二、工作要求\n务求实效。\n"
+    assert [(p.number, p.name, p.start, p.end) for p in parse_plan(text).phases] == [
+        (1, "第一步：动员部署", date(2024, 3, 1), date(2024, 3, 10)),
+        (2, "第二步：学习讨论", date(2024, 3, 11), date(2024, 5, 31)),
+        (3, "第三阶段：整改落实", date(2024, 6, 1), date(2024, 7, 31)),
+    ]
+    assert parse_plan("活动方案\n一、实施步骤\n活动第一步要做好动员（2024年3月）。\n").phases == []

@@ -9,7 +9,8 @@ from datetime import date
 import docx
 import pytest
 
-from taolun.events.plan_import import MAX_BYTES, ImportRejected, parse_plan, read_document
+from taolun.events.plan_import import ImportRejected, parse_plan, read_document
+from taolun.events.uploads import MAX_IMPORT_BYTES
 
 SAMPLE = "关于开展解放思想大讨论活动的实施方案\n一、总体要求\n以习近平新时代中国特色社会主义思想为指导。\n"
 
@@ -120,7 +121,7 @@ def test_a_docx_with_a_broken_body_is_corrupt():
 
 def test_an_oversized_upload_is_refused_before_it_is_parsed():
     # Starts like a docx: were it opened before the size check, it would fail as corrupt.
-    data = b"PK\x03\x04" + b"x" * MAX_BYTES
+    data = b"PK\x03\x04" + b"x" * MAX_IMPORT_BYTES
     with pytest.raises(ImportRejected) as caught:
         read_document(data, "big.docx")
     assert (caught.value.code, caught.value.status) == ("too_large", 413)
@@ -141,7 +142,7 @@ def test_a_zip_bomb_is_refused_by_its_inflated_size_before_it_is_inflated(monkey
     from taolun.events.plan_import import decode
 
     bomb = zip_bomb(decode.MAX_INFLATED_BYTES + 1)
-    assert len(bomb) < decode.MAX_BYTES // 10
+    assert len(bomb) < MAX_IMPORT_BYTES // 10
     monkeypatch.setattr(decode, "docx_to_text", lambda data: pytest.fail("the bomb was opened"))
     with pytest.raises(ImportRejected) as caught:
         read_document(bomb, "plan.docx")

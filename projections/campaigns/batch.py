@@ -1,0 +1,154 @@
+"""Batching: the rows a batch reads and writes, held in memory and written once.
+
+Handlers only touch in-memory rows (loaded once per batch, created or changed in memory)
+and mark (campaign, node) pairs whose own figures are stale; the roll-up settles the batch
+(:meth:`~taolun.projections.campaigns.rollup.Rollup.settle`): it writes the rows with
+``bulk_create`` and :func:`update_many`, then the figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from uuid import UUID
+
+from django.db import connection
+
+from taolun.events.campaigns import Activity, Plan, Suggestion
+from taolun.projections.models import (
+    ActivityRow,
+    CampaignUnit,
+    EvidenceRef,
+    PlanRow,
+    ProblemRow,
+    ProgressRow,
+    SuggestionRow,
+)
+from taolun.tenants.domainmodel import Tenant
+
+CHUNK = 500
+# Every table the projection owns, in the order a clear deletes them (children first).
+TABLES = (ProgressRow, ActivityRow, SuggestionRow, ProblemRow, PlanRow, EvidenceRef, CampaignUnit)
+
+
+def update_many(model: type, rows: list, fields: list[str]) -> None:
+    """``UPDATE … SET fields WHERE pk`` for each row, as one ``executemany``: Django's
+    ``bulk_update`` builds a CASE expression per row and field, which cost more than the
+    writes themselves (the profile of the old projection: 60% of a rebuild)."""
+    if not rows:
+        return
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table), ", ".join(f"{quote(c.column)} = %s" for c in cols), quote(meta.pk.column))
+    params = [
+        [c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols]
+        + [meta.pk.get_db_prep_value(r.pk, connection)]
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class Rows:
+    """Rows of one model read or created during a batch, written once when it settles."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        self.cache: dict[Any, Any] = {}
+        self.new: dict[Any, Any] = {}
+        self.dirty: set[Any] = set()
+
+    def find(self, pk: Any) -> Any:
+        if pk not in self.cache:
+            self.cache[pk] = self.model.objects.filter(pk=pk).first()
+        return self.cache[pk]
+
+    def get(self, pk: Any) -> Any:
+        row = self.find(pk)
+        if row is None:
+            raise self.model.DoesNotExist(f"{self.model.__name__} {pk}")
+        return row
+
+    def add(self, row: Any) -> Any:
+        self.cache[row.pk] = self.new[row.pk] = row
+        return row
+
+    def touch(self, row: Any) -> None:
+        if row.pk not in self.new:
+            self.dirty.add(row.pk)
+
+    def flush(self) -> None:
+        if self.new:
+            self.model.objects.bulk_create(list(self.new.values()), batch_size=CHUNK)
+        if self.dirty:
+            update_many(self.model, [self.cache[pk] for pk in self.dirty], self.fields)
+        self.cache, self.new, self.dirty = {}, {}, set()
+
+
+class Batch:
+    """What one batch has read and changed, until it settles."""
+
+    def __init__(self) -> None:
+        self.units = Rows(CampaignUnit)
+        self.plans = Rows(PlanRow)
+        self.acts = Rows(ActivityRow)
+        self.suggs = Rows(SuggestionRow)
+        self.probs = Rows(ProblemRow)
+        self.refs: list[EvidenceRef] = []
+        self.stale: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
+        self.progress: dict[tuple[UUID, UUID], ProgressRow | None] = {}
+        self.changed: set[tuple[UUID, UUID]] = set()
+        self.recount: set[tuple[UUID, str]] = set()  # (campaign, path): subtrees whose requirements changed
+        self.roots: list[tuple[UUID, str]] | None = None  # released campaigns: (id, unit path)
+        self.events: list[Any] = []
+
+    def tables(self) -> tuple[Rows, ...]:
+        return (self.units, self.plans, self.acts, self.suggs, self.probs)
+
+    def flush_details(self) -> None:
+        """Write the detail rows and evidence references read or made so far."""
+        for rows in self.tables():
+            rows.flush()
+        if self.refs:
+            EvidenceRef.objects.bulk_create(self.refs, batch_size=CHUNK, ignore_conflicts=True)
+            self.refs = []
+
+    def prefetch(self, events: list[Any]) -> None:
+        """The rows the batch's events name (units, plans, entries), one query per table."""
+        wanted: dict[Rows, set] = defaultdict(set)
+        for e in events:
+            if isinstance(e, Tenant.Event):
+                wanted[self.units].update(x for x in (e.originator_id, getattr(e, "parent_id", None)) if x)
+                continue
+            wanted[self.units].add(e.tenant_id)
+            if isinstance(e, Plan.Event):
+                wanted[self.plans].add(e.originator_id)
+            else:
+                wanted[self.plans].add(getattr(e, "plan_id", None))
+                table = (self.acts if isinstance(e, Activity.Event)
+                         else self.suggs if isinstance(e, Suggestion.Event) else self.probs)
+                wanted[table].add(e.originator_id)
+        for rows, ids in wanted.items():
+            ids = [i for i in ids if i is not None and i not in rows.cache]
+            for i in range(0, len(ids), CHUNK):
+                chunk = ids[i:i + CHUNK]
+                rows.cache.update(dict.fromkeys(chunk))  # None: not there (yet)
+                rows.cache.update({r.pk: r for r in rows.model.objects.filter(pk__in=chunk)})
+
+
+class InBatch:
+    """What every part of the projection shares: the batch being applied."""
+
+    _batch: Batch | None = None
+
+    @property
+    def b(self) -> Batch:
+        assert self._batch is not None
+        return self._batch
+
+    def stale(self, campaign_id: UUID, node_id: UUID, *parts: str) -> None:
+        """Mark the own figures of a node (the ``parts`` that changed) for recomputing."""
+        self.b.stale[(campaign_id, node_id)].update(parts)
