@@ -127,6 +127,7 @@ class Applications:
 
     def _build(self, config: Config, evidence: Any) -> None:
         from taolun.events.campaigns.application import Campaigns
+        from taolun.events.reports.application import Reports
         from taolun.tenants.application import Tenancy
 
         ensure_event_schema(config)
@@ -139,9 +140,11 @@ class Applications:
         # The campaign rules read the tree from the tenancy application (the write side's
         # own tree, not a projection of it).
         self.campaigns = Campaigns(env=env, org=self.tenancy, evidence=evidence)
+        self.reports = Reports(env=env)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper
 
     def close(self) -> None:
         self.tenancy.close()
         self.campaigns.close()
+        self.reports.close()

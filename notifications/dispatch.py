@@ -61,9 +61,11 @@ def confirming(name: str, effect: Effect) -> Callable[[str, dict[str, Any]], Non
 
 
 def register_actors(
-    broker: dramatiq.Broker, queue: str, effects: dict[str, Effect], jobs: dict[str, Job]
+    broker: dramatiq.Broker, queue: str, effects: dict[str, Effect], jobs: dict[str, Job],
+    self_confirming: dict[str, Effect] | None = None,
 ) -> dict[str, dramatiq.Actor]:
-    """One actor per outbox effect (confirmed in its transaction) and per periodic job.
+    """One actor per outbox effect (confirmed in its transaction), per effect that confirms
+    its own row (long work: report jobs) and per periodic job.
     ``queue`` belongs to one installation, so two installations sharing a Redis or a
     RabbitMQ never consume each other's work (their actors write to their own database)."""
     actors = {
@@ -73,7 +75,7 @@ def register_actors(
         )
         for name, effect in effects.items()
     }
-    for name, job in jobs.items():
+    for name, job in {**(self_confirming or {}), **jobs}.items():
         actors[name] = dramatiq.actor(
             job, actor_name=name, queue_name=queue, broker=broker, max_retries=BROKER_RETRIES
         )

@@ -25,13 +25,14 @@ READ_YOUR_WRITES_SECONDS = 10.0
 
 
 def build_projections() -> list:
+    from taolun.notifications.reports.projection import ReportsProjection
     from taolun.projections.campaigns import CampaignProjection
     from taolun.projections.notices import NoticesProjection
     from taolun.projections.org_tree import OrgTreeProjection
     from taolun.projections.workflow_notices import WorkflowNoticesProjection
 
     # Order matters: the campaign projection reads the org tree of the same batch.
-    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), WorkflowNoticesProjection()]
+    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), WorkflowNoticesProjection(), ReportsProjection()]
 
 
 @dataclass
@@ -148,8 +149,12 @@ def wire_actors(broker: dramatiq.Broker, queue: str, apps: Applications, runner:
     from taolun.notifications.dispatch import register_actors
     from taolun.platform.api.idempotency import purge_idempotency_records
 
+    from taolun.notifications.reports.actors import report_effects
+    from taolun.platform.api.routers.reports import report_sources
+
     effects = outbox_effects(apps.campaigns, runner.poke)
-    return register_actors(broker, queue, effects, periodic_jobs(purge_idempotency_records)), effects
+    reports = report_effects(apps.reports, report_sources(apps.campaigns), runner.poke)
+    return register_actors(broker, queue, effects, periodic_jobs(purge_idempotency_records), reports), effects
 
 
 _runtime: Runtime | None = None

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "ninja",
     "taolun.projections",
     "taolun.notifications",
+    "taolun.notifications.reports",
     "taolun.platform.api",
     "taolun.platform.web",
 ]

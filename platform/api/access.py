@@ -174,3 +174,21 @@ def access_suggestion(request: HttpRequest, suggestion_id: UUID, *roles: str) ->
 
 def access_problem(request: HttpRequest, problem_id: UUID, *roles: str) -> ProblemRow:
     return _visible(request, ProblemRow.objects.filter(pk=problem_id).first(), "问题", roles)
+
+
+def access_report(request: HttpRequest, report_id: UUID):
+    """A report job, to whoever may see its subject now (the plan, or the unit); a job
+    outside the caller's grants answers like a missing one."""
+    from taolun.notifications.reports.models import ReportJob
+
+    job = ReportJob.objects.filter(pk=report_id).first()
+    if job is None:
+        raise not_found("报表")
+    if job.subject_type == "plan":
+        row = PlanRow.objects.filter(pk=job.subject_id).first()
+        visible = row is not None and plan_visible(request, row)
+    else:
+        visible = principal(request).sees(job.path)
+    if not visible:
+        raise not_found("报表")
+    return job

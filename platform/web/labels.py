@@ -18,9 +18,19 @@ PROBLEM_LIGHT_RULES = {"red": "已过整改时限仍未完成", "yellow": "被�
                        "blue": "7 天内到整改时限", "green": "整改完成或已销号"}
 PROBLEM_EVENTS = {"RectificationPlanned": "制定整改措施", "ProgressReported": "整改进展", "Completed": "整改完成",
                   "Verified": "销号", "Reopened": "重新打开"}
+# Reports: the kinds, and what the request form offers as (choice, kind, format, label).
+REPORT_KINDS = {"plan_document": "实施方案", "progress_table": "进度统计表",
+                "rectification_ledger": "整改台账", "activity_ledger": "活动台账"}
+REPORT_CHOICES = (
+    ("plan_document:docx", "plan_document", "docx", "实施方案（公文，Word）"),
+    ("plan_document:pdf", "plan_document", "pdf", "实施方案（公文，PDF）"),
+    ("progress_table:xlsx", "progress_table", "xlsx", "进度统计表（Excel）"),
+    ("rectification_ledger:xlsx", "rectification_ledger", "xlsx", "整改台账（Excel）"),
+    ("activity_ledger:xlsx", "activity_ledger", "xlsx", "活动台账（Excel）"),
+)
 
 GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES,
            "entry_statuses": ENTRY_STATUSES, "entry_events": ENTRY_EVENTS,
            "suggestion_statuses": SUGGESTION_STATUSES, "problem_statuses": PROBLEM_STATUSES,
            "problem_lights": PROBLEM_LIGHTS, "problem_light_rules": PROBLEM_LIGHT_RULES,
-           "problem_events": PROBLEM_EVENTS}
+           "problem_events": PROBLEM_EVENTS, "report_kinds": REPORT_KINDS}

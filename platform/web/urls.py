@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, home, inbox, progress, webhooks
+from taolun.platform.web.views import accounts, activities, home, inbox, progress, reports, webhooks
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -52,4 +52,7 @@ urlpatterns = [
     path("review/<uuid:plan_id>", review.review, name="review"),
     path("review/<uuid:plan_id>/decide", review.decide, name="review_decide"),
     path("progress/<uuid:campaign_id>/<uuid:node_id>/units/<str:name>", unit_lists.unit_list, name="unit_list"),
+    path("reports", reports.index, name="reports"),
+    path("reports/<uuid:report_id>", reports.report, name="report"),
+    path("reports/<uuid:report_id>/file", reports.download, name="report_file"),
 ]

@@ -81,6 +81,9 @@ class City:
         problem = ok(secretary.post("/api/v1/problems", {
             "tenant_id": org.branch_a["id"], "plan_id": plan["id"], "description": "问题", "category": "思想观念"}), 201)
         token_id = ok(ops.get(f"/api/v1/users/{secretary.user['id']}/tokens"))[0]["token_id"]
+        report = ok(school_admin.post("/api/v1/reports", {
+            "kind": "activity_ledger", "subject_id": org.school_a["id"], "campaign_id": self.campaign.id,
+            "format": "xlsx"}), 202)
         message = InboxMessage.objects.create(
             key=f"matrix-{uuid.uuid4()}", user_id=secretary.user["id"], subject="s", body="b")
         webhook = ok(school_admin.post(f"/api/v1/tenants/{org.school_a['id']}/webhooks",
@@ -92,13 +95,14 @@ class City:
             "topic_id": self.campaign.optional, "phase_id": self.campaign.p2, "task_id": self.campaign.task,
             "requirement_id": self.campaign.study, "activity_id": activity["id"],
             "suggestion_id": suggestion["id"], "problem_id": problem["id"], "sha256": evidence["sha256"],
+            "report_id": report["id"],
         }
 
 
 def missing_ids() -> dict[str, str]:
     ids = {name: str(uuid.uuid4()) for name in (
         "tenant_id", "node_id", "unit_id", "user_id", "plan_id", "campaign_id", "topic_id", "phase_id",
-        "task_id", "requirement_id", "activity_id", "suggestion_id", "problem_id")}
+        "task_id", "requirement_id", "activity_id", "suggestion_id", "problem_id", "report_id")}
     return {**ids, "token_id": uuid.uuid4().hex[:16], "message_id": str(10**9 + uuid.uuid4().int % 10**6),
             "webhook_id": str(10**9 + uuid.uuid4().int % 10**6),
             "sha256": uuid.uuid4().hex * 2}

@@ -24,8 +24,9 @@ def page_messages() -> set[str]:
     for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES, labels.SECTIONS, labels.CHANGES,
                   labels.ENTRY_STATUSES, labels.ENTRY_EVENTS, labels.SUGGESTION_STATUSES,
                   labels.PROBLEM_STATUSES, labels.PROBLEM_LIGHTS, labels.PROBLEM_LIGHT_RULES,
-                  labels.PROBLEM_EVENTS):
+                  labels.PROBLEM_EVENTS, labels.REPORT_KINDS):
         found.update(v for v in names.values() if v != "—")
+    found.update(label for *_, label in labels.REPORT_CHOICES)
     return found
 
 

@@ -1,0 +1,1 @@
+"""Report jobs: a document requested, then generated once (or failed with a reason)."""
