@@ -16,6 +16,7 @@ from eventsourcing.persistence import Notification
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
+from taolun.events.reports.report import Report
 from taolun.projections.models import OutboxMessage
 from taolun.projections.runner import Projection, topics_of
 from taolun.tenants.domainmodel import EmailIndex, SiblingCode, Tenant, User
@@ -43,7 +44,7 @@ class NoticesProjection(Projection):
     # policy's outbox rows are written by the campaigns projection, in its own batch.
     IGNORED: frozenset[type] = frozenset({
         User.Registered, User.RoleRevoked, User.TokenIssued, User.TokenRevoked, User.PasswordSet,
-        Tenant, SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan,
+        Tenant, SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan, Report,
     })
     topics = topics_of(*HANDLERS)
 

@@ -20,6 +20,7 @@ from eventsourcing.persistence import Notification
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
+from taolun.events.reports.report import Report
 from taolun.projections.models import ApiToken, Grant, OrgNode, UserAccount
 from taolun.projections.runner import Projection, topics_of
 from taolun.projections.subtree import move_subtree
@@ -271,6 +272,6 @@ class OrgTreeProjection(Projection):
     IGNORED: frozenset[type] = frozenset({
         Tenant.ChildAttached, Tenant.ChildDetached,  # the parent's side of Registered / Moved
         User.PasswordSet,  # the hash lives in the web's Credential table, not in this tree
-        SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan,
+        SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan, Report,
     })
     topics = topics_of(*HANDLERS)

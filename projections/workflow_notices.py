@@ -17,6 +17,7 @@ from eventsourcing.persistence import Notification
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
+from taolun.events.reports.report import Report
 from taolun.projections.models import OutboxMessage
 from taolun.projections.runner import Projection, topics_of
 from taolun.tenants.domainmodel import EmailIndex, SiblingCode, Tenant, User
@@ -78,7 +79,7 @@ class WorkflowNoticesProjection(Projection):
     # Left alone on purpose: every other event of these aggregates tells nobody at once
     # (deadlines are the reminder scan's), and the tenancy and index aggregates as a whole.
     IGNORED: frozenset[type] = _other_events((Plan, Activity, Suggestion, Problem), HANDLERS) | {
-        Tenant, SiblingCode, EmailIndex, User, RequestIndex, UnitPlan}
+        Tenant, SiblingCode, EmailIndex, User, RequestIndex, UnitPlan, Report}
     topics = topics_of(*HANDLERS)
 
     def apply(self, event: Any, notification: Notification) -> None:

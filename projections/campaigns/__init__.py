@@ -37,6 +37,7 @@ from eventsourcing.persistence import Notification
 from taolun.events.campaigns import Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
+from taolun.events.reports.report import Report
 from taolun.projections.campaigns.assessment import (
     FRAME_FIELDS,
     NAME,
@@ -68,6 +69,7 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
         Tenant.ChildAttached, Tenant.ChildDetached,  # the parent's side of Registered / Moved
         User, SiblingCode, EmailIndex, RequestIndex,
         UnitPlan,  # the write side's "one plan per unit" index: the plan's own events say it all
+        Report,  # report jobs: the reports projection keeps them
     })
     topics = topics_of(*HANDLERS)
 
