@@ -4,6 +4,10 @@ Plan edits take the version they were made against as ``If-Match: <version>`` or
 ``expected_version`` in the body (the header wins); a stale one answers 409
 ``version_conflict``. Plans are read from their aggregate (always current); lists come from
 the ``PlanRow`` read model.
+
+About 420 lines: one endpoint per step of a plan's lifecycle, each only access resolution and
+a command (the rules are the write side's, docs/architecture.md); split by step it would
+scatter one resource's routes over several modules.
 """
 
 from collections.abc import Callable
