@@ -53,7 +53,7 @@ def test_a_bureau_authors_publishes_returns_and_approves_and_the_dashboard_shows
     sign_in(desktop, server.url, email)
     shots = Shots(browser, server.url, email, Path(os.environ.get("TAOLUN_SCREENSHOTS") or tmp_path))
 
-    desktop.get_by_role("link", name="活动方案", exact=True).click()
+    desktop.locator("nav.tabs").get_by_role("link", name="活动方案", exact=True).click()
     expect(desktop.get_by_text("还没有活动方案")).to_be_visible()
     desktop.get_by_role("link", name="新建活动方案").click()
     desktop.get_by_label("标题").fill("全市教育系统解放思想大讨论活动方案")
@@ -139,6 +139,6 @@ def test_a_bureau_authors_publishes_returns_and_approves_and_the_dashboard_shows
     expect(desktop.get_by_role("link", name="邗江中学")).to_be_visible()
     expect(desktop.get_by_role("link", name="实验中学")).to_have_count(0)
     shots.take(desktop, "unit-list")
-    desktop.get_by_role("link", name="活动方案", exact=True).click()
+    desktop.locator("nav.tabs").get_by_role("link", name="活动方案", exact=True).click()
     shots.take(desktop, "campaign-list")
     assert violations == []

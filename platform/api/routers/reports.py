@@ -85,7 +85,7 @@ def queue_report(request: HttpRequest, payload: ReportIn):
     return access_report(request, report_id)
 
 
-@router.post("/reports", response={202: dict, **ERRORS})
+@router.post("/reports", response={202: dict, **ERRORS}, summary="申请生成报表", operation_id="request_report")
 def request_report(request: HttpRequest, payload: ReportIn):
     """Queue a report; answer 202 with the job (status ``queued``). Poll the job, then
     download ``file_url`` when its status is ``done``."""
@@ -105,19 +105,19 @@ def my_jobs(request: HttpRequest, limit: int = 50) -> list:
     return jobs
 
 
-@router.get("/reports", response={200: dict, **ERRORS})
+@router.get("/reports", response={200: dict, **ERRORS}, summary="列出我申请的报表", operation_id="list_my_reports")
 def my_reports(request: HttpRequest):
     """The caller's latest 50 report requests whose subjects they still see."""
     return {"items": [job_out(job) for job in my_jobs(request)]}
 
 
-@router.get("/reports/{report_id}", response={200: dict, **ERRORS})
+@router.get("/reports/{report_id}", response={200: dict, **ERRORS}, summary="查看报表进度", operation_id="read_report")
 def read_report(request: HttpRequest, report_id: UUID):
     """The job: ``queued`` → ``running`` (``progress`` in %) → ``done`` | ``failed`` (``reason``)."""
     return job_out(access_report(request, report_id))
 
 
-@router.get("/reports/{report_id}/file", response={200: None, **ERRORS})
+@router.get("/reports/{report_id}/file", response={200: None, **ERRORS}, summary="下载报表文件", operation_id="download_report")
 def download_report(request: HttpRequest, report_id: UUID):
     """The generated file (409 ``report_not_ready`` before the job is done)."""
     return report_file(access_report(request, report_id))
