@@ -13,26 +13,39 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from taolun.events.kernel import Conflict, DomainError, TaolunAggregate
+from taolun.events.campaigns import rules
+from taolun.events.kernel import Conflict, DomainError, TaolunAggregate, index_id
 
 # kind -> (subject type, allowed formats)
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "plan_document": ("plan", ("docx", "pdf")),  # 实施方案 (公文)
-    "progress_table": ("unit", ("xlsx",)),  # 进度统计表
+    "progress_table": ("unit", ("xlsx", "pdf")),  # 进度统计表 (the PDF with charts)
     "rectification_ledger": ("unit", ("xlsx",)),  # 整改台账
     "activity_ledger": ("unit", ("xlsx",)),  # 活动台账
+    "bulletin": ("unit", ("docx", "pdf")),  # 简报, numbered per issuing unit (期号)
+    "phase_summary": ("unit", ("docx", "pdf")),  # 阶段总结
+    "summary_report": ("unit", ("docx", "pdf")),  # 总结报告
 }
+# Summaries are reported upward (上报); what is submitted stays as it was computed.
+SUMMARY_KINDS = frozenset({"phase_summary", "summary_report"})
 
 MAX_REASON = 500
+
+
+def bulletin_id(unit_id: UUID, issue_no: int) -> UUID:
+    """The id of a unit's bulletin number ``issue_no``: two requests taking the same number
+    collide on it in the event store, so each number is issued once."""
+    return index_id("bulletin", unit_id, issue_no)
 
 
 class ReportOutcomeRecorded(Conflict):
     """The report already has its outcome (a retried job): nothing more is recorded."""
 
 
-def check_request(kind: str, fmt: str, campaign_id: UUID | None) -> str:
+def check_request(kind: str, fmt: str, campaign_id: UUID | None,
+                  options: dict[str, Any] | None = None) -> str:
     """The subject type of a valid request; ``unknown_report_kind`` / ``unsupported_report_format``
-    / ``campaign_required`` otherwise."""
+    / ``campaign_required`` / ``period_required`` / ``phase_required`` otherwise."""
     if kind not in KINDS:
         raise DomainError("unknown_report_kind", f"未知的报表类型：{kind}", kind=kind, allowed=sorted(KINDS))
     subject_type, formats = KINDS[kind]
@@ -41,7 +54,22 @@ def check_request(kind: str, fmt: str, campaign_id: UUID | None) -> str:
                           allowed=list(formats))
     if subject_type == "unit" and campaign_id is None:
         raise DomainError("campaign_required", "请指定活动（campaign_id）", field="campaign_id")
+    options = options or {}
+    if kind == "bulletin":
+        check_period(options.get("period_start"), options.get("period_end"))
+    if kind == "phase_summary" and not options.get("phase_id"):
+        raise DomainError("phase_required", "请选择阶段（phase_id）", field="phase_id")
     return subject_type
+
+
+def check_period(start: Any, end: Any) -> tuple[str, str]:
+    """A 简报's period: two ISO dates, the first not after the second."""
+    if not start or not end:
+        raise DomainError("period_required", "请指定简报的起止日期", field="period_start")
+    start, end = rules.iso_date(start, "period_start"), rules.iso_date(end, "period_end")
+    if start > end:
+        raise DomainError("invalid_period", "起始日期不能晚于结束日期", field="period_end")
+    return start, end
 
 
 class Report(TaolunAggregate):
@@ -64,11 +92,14 @@ class Report(TaolunAggregate):
     @classmethod
     def request(
         cls, *, for_unit: UUID, actor: UUID, kind: str, subject_id: UUID, fmt: str,
-        campaign_id: UUID | None, options: dict[str, Any],
+        campaign_id: UUID | None, options: dict[str, Any], id: UUID | None = None,  # noqa: A002
     ) -> Report:
-        check_request(kind, fmt, campaign_id)
+        check_request(kind, fmt, campaign_id, options)
+        if kind == "bulletin":
+            options = {**options, "period_start": rules.iso_date(options["period_start"], "period_start"),
+                       "period_end": rules.iso_date(options["period_end"], "period_end")}
         return cls(tenant_id=for_unit, actor=actor, kind=kind, subject_id=subject_id, format=fmt,
-                   campaign_id=campaign_id, options=options)
+                   campaign_id=campaign_id, options=options, id=id)
 
     def _check_open(self) -> None:
         if self.status != "queued":
@@ -90,6 +121,22 @@ class Report(TaolunAggregate):
         """``computed_at``: the notification position of the read models it was built from."""
         self.status = "done"
         self.file = {"sha256": sha256, "size": size, "filename": filename, "computed_at": computed_at}
+
+    def submit(self, actor: UUID, *, to_unit: UUID) -> None:
+        """上报: a generated summary goes to the unit above, frozen as it was built (its
+        sha256 and the notification position its data was read at)."""
+        if self.kind not in SUMMARY_KINDS:
+            raise DomainError("report_not_submittable", "只有阶段总结和总结报告可以上报", kind=self.kind)
+        if self.status != "done" or self.file is None:
+            raise Conflict("report_not_ready", "报表尚未生成完成", job_status=self.status)
+        if getattr(self, "submitted", None):
+            raise Conflict("report_already_submitted", "该总结已上报", to_unit=str(self.submitted["to_unit"]))
+        self._submitted(tenant_id=self.tenant_id, actor=actor, to_unit=to_unit,
+                        sha256=self.file["sha256"], computed_at=self.file["computed_at"])
+
+    @event("Submitted")
+    def _submitted(self, tenant_id: UUID, actor: UUID, to_unit: UUID, sha256: str, computed_at: int) -> None:
+        self.submitted = {"to_unit": to_unit, "by": actor, "sha256": sha256, "computed_at": computed_at}
 
     def failed(self, reason: str) -> None:
         self._check_open()
