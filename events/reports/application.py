@@ -56,7 +56,7 @@ class Reports(TaolunApplication):
     def get_report(self, report_id: UUID) -> Report:
         return self.get_aggregate(Report, report_id, "report_not_found", "报表不存在")
 
-    def submit(self, actor: UUID, report_id: UUID, *, to_unit: UUID) -> int:
+    def submit(self, actor: UUID, report_id: UUID, *, to_unit: UUID | None) -> int:
         """上报 a generated summary to ``to_unit`` (the unit above its own)."""
         report = self.get_report(report_id)
         report.submit(actor, to_unit=to_unit)

@@ -98,8 +98,9 @@ class Report(TaolunAggregate):
         if kind == "bulletin":
             options = {**options, "period_start": rules.iso_date(options["period_start"], "period_start"),
                        "period_end": rules.iso_date(options["period_end"], "period_end")}
-        return cls(tenant_id=for_unit, actor=actor, kind=kind, subject_id=subject_id, format=fmt,
-                   campaign_id=campaign_id, options=options, id=id)
+        # Through _create: the library's way to give a new aggregate a chosen id.
+        return cls._create(cls.Requested, id=id, tenant_id=for_unit, actor=actor, kind=kind,
+                           subject_id=subject_id, format=fmt, campaign_id=campaign_id, options=options)
 
     def _check_open(self) -> None:
         if self.status != "queued":
@@ -122,13 +123,15 @@ class Report(TaolunAggregate):
         self.status = "done"
         self.file = {"sha256": sha256, "size": size, "filename": filename, "computed_at": computed_at}
 
-    def submit(self, actor: UUID, *, to_unit: UUID) -> None:
+    def submit(self, actor: UUID, *, to_unit: UUID | None) -> None:
         """上报: a generated summary goes to the unit above, frozen as it was built (its
         sha256 and the notification position its data was read at)."""
         if self.kind not in SUMMARY_KINDS:
             raise DomainError("report_not_submittable", "只有阶段总结和总结报告可以上报", kind=self.kind)
         if self.status != "done" or self.file is None:
             raise Conflict("report_not_ready", "报表尚未生成完成", job_status=self.status)
+        if to_unit is None:
+            raise DomainError("no_parent_unit", "本单位没有上级单位，无需上报")
         if getattr(self, "submitted", None):
             raise Conflict("report_already_submitted", "该总结已上报", to_unit=str(self.submitted["to_unit"]))
         self._submitted(tenant_id=self.tenant_id, actor=actor, to_unit=to_unit,

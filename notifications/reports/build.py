@@ -12,8 +12,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from taolun.notifications.reports.documents import gongwen
-from taolun.notifications.reports.documents.workbooks import Sheet, workbook
+from taolun.events.campaigns.window import campaign_window
+from taolun.notifications.reports import summaries
+from taolun.notifications.reports.documents import gongwen, paper
+from taolun.notifications.reports.documents.workbooks import LIGHT_LABELS, Sheet, workbook
+from taolun.notifications.reports.history import facts_at
 from taolun.projections.models import (
     ActivityRow, OrgNode, PlanRow, ProblemRow, ProgressRow, ProjectionPosition,
 )
@@ -33,10 +36,13 @@ class ReportUnavailable(Exception):
 class Sources:
     """What the builders read besides the read models, handed in by the platform: the plan
     as its reader may read it (``read_plan(plan_id, released_only)`` → the API's plan
-    document) and the names of plan statuses."""
+    document), the names of plan statuses, an application whose log the summaries fold
+    (``log``: every context shares one) and the evidence photos (``photo(sha256)`` → bytes)."""
 
     read_plan: Callable[[Any, bool], dict[str, Any]]
     plan_statuses: dict[str, str]
+    log: Any = None
+    photo: Callable[[str], bytes | None] = lambda sha256: None
 
 
 @dataclass
@@ -85,20 +91,21 @@ def _names(path: str) -> dict[Any, str]:
     return dict(OrgNode.objects.filter(path__startswith=path).values_list("id", "name"))
 
 
-def progress_table(job: Any, progress: Progress, sources: Sources) -> Built:
-    """进度统计表: one row per unit of the subtree, a sheet per level below the unit."""
-    at = position()
-    unit = _unit(job)
+PROGRESS_HEADER = ["单位", "类型", "上级单位", "方案状态", "信号灯", "评分", "活动次数", "参与人次",
+                   "学时", "建议数", "采纳建议", "问题数", "已销号问题", "达标要求", "要求总数"]
+LIGHT_COLUMN = 4
+
+
+def progress_levels(job: Any, unit: OrgNode, sources: Sources) -> dict[int, Sheet]:
+    """The 进度统计表's rows (PROGRESS_HEADER) by level below ``unit`` (1 = the unit)."""
     names = _names(unit.path)
-    header = ["单位", "类型", "上级单位", "方案状态", "信号灯", "评分", "活动次数", "参与人次",
-              "学时", "建议数", "采纳建议", "问题数", "已销号问题", "达标要求", "要求总数"]
     levels: dict[int, Sheet] = {}
     rows = ProgressRow.objects.filter(campaign_id=job.campaign_id, path__startswith=unit.path).order_by("depth", "path")
     for r in rows.iterator():
         total = r.total or {}
         level = r.depth - unit.depth + 1
-        sheet = levels.setdefault(level, Sheet(f"第{level}级", header, widths=[24, 8, 20, 10, 8] + [10] * 10,
-                                               light_column=4))
+        sheet = levels.setdefault(level, Sheet(f"第{level}级", PROGRESS_HEADER,
+                                               widths=[24, 8, 20, 10, 8] + [10] * 10, light_column=LIGHT_COLUMN))
         sheet.rows.append([
             r.name, KIND_LABELS.get(r.kind, r.kind), names.get(r.parent_id, ""),
             sources.plan_statuses.get(r.plan_status, r.plan_status), r.light, r.score,
@@ -109,9 +116,103 @@ def progress_table(job: Any, progress: Progress, sources: Sources) -> Built:
         ])
     if not levels:
         raise ReportUnavailable("该单位没有该活动的进度数据")
+    return levels
+
+
+def progress_table(job: Any, progress: Progress, sources: Sources) -> Built:
+    """进度统计表: one row per unit of the subtree, a sheet per level below the unit (XLSX);
+    the PDF charts the lights per level and the units directly below, then lists them."""
+    at = position()
+    unit = _unit(job)
+    levels = progress_levels(job, unit, sources)
     progress(50)
+    if job.format == "pdf":
+        content = paper.to_pdf(progress_paper(unit, levels, _campaign_title(job.campaign_id)))
+        return Built(content, f"进度统计表-{unit.name}.pdf", at)
     content = workbook([levels[k] for k in sorted(levels)], lambda pct: progress(50 + pct * 4 // 10))
     return Built(content, f"进度统计表-{unit.name}.xlsx", at)
+
+
+CHARTED = 40  # units directly below shown in the bar charts (the table lists them all)
+
+
+def progress_paper(unit: OrgNode, levels: dict[int, Sheet], campaign: str) -> paper.Paper:
+    today = _today()
+    doc = paper.Paper(title=f"{unit.name}进度统计表", issuer=unit.name, date=gongwen.chinese_date(today),
+                      subtitle=f"{campaign}（截至{gongwen.chinese_date(today)}）")
+    order = ("green", "yellow", "red")
+    doc.stacks("各级单位信号灯分布（绿/黄/红）", [
+        {"label": sheet.title, "segments": [
+            {"value": sum(1 for r in sheet.rows if r[LIGHT_COLUMN] == light), "color": light} for light in order]}
+        for _, sheet in sorted(levels.items())], legend="绿：进度正常　黄：进度滞后　红：问题逾期或长期未开展活动")
+    below = levels.get(2)
+    if below is not None:
+        charted = below.rows[:CHARTED]
+        more = f"（前{CHARTED}个，共{len(below.rows)}个）" if len(below.rows) > CHARTED else ""
+        doc.bars(f"直属单位评分{more}", [{"label": r[0], "value": r[5] or 0, "color": r[LIGHT_COLUMN]} for r in charted])
+        doc.bars(f"直属单位活动次数{more}", [{"label": r[0], "value": r[6], "color": "blue"} for r in charted])
+    rows = levels[1].rows + (below.rows if below is not None else [])
+    columns = [0, 1, 3, 4, 5, 6, 7, 8, 11, 12]
+    doc.table([PROGRESS_HEADER[c] for c in columns],
+              [[LIGHT_LABELS.get(r[c], r[c]) if c == LIGHT_COLUMN else r[c] for c in columns] for r in rows],
+              lights=[r[LIGHT_COLUMN] for r in rows], light_column=columns.index(LIGHT_COLUMN))
+    if len(levels) > 2:
+        doc.p("更下级单位的逐项数据见同名 Excel 进度统计表。")
+    return doc
+
+
+def _campaign_title(campaign_id: Any) -> str:
+    return PlanRow.objects.filter(pk=campaign_id).values_list("title", flat=True).first() or ""
+
+
+def _facts(job: Any, sources: Sources):
+    """The facts under the job's unit at the job's position: the one it was asked for
+    (``options["at"]``: regenerating a submitted summary) or the read models' position now."""
+    at = int(job.options.get("at") or position())
+    plan_ids = set(PlanRow.objects.filter(campaign_id=job.campaign_id).values_list("id", flat=True))
+    facts = facts_at(sources.log, at, campaign_id=job.campaign_id, plan_ids=plan_ids, unit_id=job.subject_id)
+    if facts is None:
+        raise ReportUnavailable("该单位或该活动在此时尚无数据")
+    return facts
+
+
+def _render(doc: paper.Paper, job: Any, stem: str) -> tuple[bytes, str]:
+    content = paper.to_pdf(doc) if job.format == "pdf" else paper.to_docx(doc)
+    return content, f"{stem}.{job.format}"
+
+
+def bulletin(job: Any, progress: Progress, sources: Sources) -> Built:
+    facts = _facts(job, sources)
+    progress(40)
+    window = summaries.Window(job.options["period_start"], job.options["period_end"])
+    doc = summaries.bulletin(facts, window, int(job.options["issue_no"]), sources.photo)
+    progress(60)
+    content, name = _render(doc, job, f"简报第{job.options['issue_no']}期-{facts.unit.name}")
+    return Built(content, name, facts.at)
+
+
+def phase_summary(job: Any, progress: Progress, sources: Sources) -> Built:
+    facts = _facts(job, sources)
+    phase = summaries.campaign_phases(facts).get(str(job.options.get("phase_id")))
+    if phase is None:
+        raise ReportUnavailable("活动方案中没有该阶段")
+    progress(40)
+    doc = summaries.summary(facts, summaries.Window(phase.get("start") or "", phase.get("end") or ""),
+                            phase["name"])
+    progress(60)
+    content, name = _render(doc, job, doc.title)
+    return Built(content, name, facts.at)
+
+
+def summary_report(job: Any, progress: Progress, sources: Sources) -> Built:
+    facts = _facts(job, sources)
+    progress(40)
+    plan = facts.campaign
+    window = campaign_window(plan.versions, plan.phases) or ("", "")
+    doc = summaries.summary(facts, summaries.Window(*window), None)
+    progress(60)
+    content, name = _render(doc, job, doc.title)
+    return Built(content, name, facts.at)
 
 
 def rectification_ledger(job: Any, progress: Progress, sources: Sources) -> Built:
@@ -157,4 +258,7 @@ BUILDERS: dict[str, Callable[[Any, Progress, Sources], Built]] = {
     "progress_table": progress_table,
     "rectification_ledger": rectification_ledger,
     "activity_ledger": activity_ledger,
+    "bulletin": bulletin,
+    "phase_summary": phase_summary,
+    "summary_report": summary_report,
 }

@@ -24,6 +24,11 @@ class ReportJob(models.Model):
     computed_at = models.BigIntegerField(null=True)  # notification position of the data read
     requested_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
+    # 上报: a summary submitted to the unit above (its sha256 and computed_at stay as built)
+    submitted_to = models.UUIDField(null=True)
+    submitted_path = models.CharField(max_length=1024, blank=True, default="", db_index=True)  # of submitted_to
+    submitted_by = models.UUIDField(null=True)
+    submitted_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -57,8 +57,16 @@ class ReportsProjection(Projection):
             status="failed", reason=event.reason, finished_at=event.timestamp,
         )
 
+    def submitted(self, event: Report.Submitted, notification: Notification) -> None:
+        path = OrgNode.objects.filter(pk=event.to_unit).values_list("path", flat=True).first() or ""
+        ReportJob.objects.filter(pk=event.originator_id).update(
+            submitted_to=event.to_unit, submitted_path=path, submitted_by=event.actor,
+            submitted_at=event.timestamp,
+        )
+
     HANDLERS: dict[type, Callable[..., None]] = {
         Report.Requested: requested, Report.Generated: generated, Report.Failed: failed,
+        Report.Submitted: submitted,
     }
     # Left alone on purpose: every other aggregate (report jobs read only their own events).
     IGNORED: frozenset[type] = frozenset({

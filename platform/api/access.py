@@ -176,9 +176,10 @@ def access_problem(request: HttpRequest, problem_id: UUID, *roles: str) -> Probl
     return _visible(request, ProblemRow.objects.filter(pk=problem_id).first(), "问题", roles)
 
 
-def access_report(request: HttpRequest, report_id: UUID):
+def access_report(request: HttpRequest, report_id: UUID, *roles: str):
     """A report job, to whoever may see its subject now (the plan, or the unit); a job
-    outside the caller's grants answers like a missing one."""
+    outside the caller's grants answers like a missing one. ``roles``: one of them is needed
+    at the subject's unit to act on the job (403), e.g. to submit a summary upward."""
     from taolun.notifications.reports.models import ReportJob
 
     job = ReportJob.objects.filter(pk=report_id).first()
@@ -191,4 +192,6 @@ def access_report(request: HttpRequest, report_id: UUID):
         visible = principal(request).sees(job.path)
     if not visible:
         raise not_found("报表")
+    if roles and not principal(request).may(job.path, *roles):
+        raise forbidden()
     return job
