@@ -20,13 +20,21 @@ PROBLEM_EVENTS = {"RectificationPlanned": "制定整改措施", "ProgressReporte
                   "Verified": "销号", "Reopened": "重新打开"}
 # Reports: the kinds, and what the request form offers as (choice, kind, format, label).
 REPORT_KINDS = {"plan_document": "实施方案", "progress_table": "进度统计表",
-                "rectification_ledger": "整改台账", "activity_ledger": "活动台账"}
+                "rectification_ledger": "整改台账", "activity_ledger": "活动台账",
+                "bulletin": "简报", "phase_summary": "阶段总结", "summary_report": "总结报告"}
 REPORT_CHOICES = (
     ("plan_document:docx", "plan_document", "docx", "实施方案（公文，Word）"),
     ("plan_document:pdf", "plan_document", "pdf", "实施方案（公文，PDF）"),
     ("progress_table:xlsx", "progress_table", "xlsx", "进度统计表（Excel）"),
+    ("progress_table:pdf", "progress_table", "pdf", "进度统计表（PDF，含图表）"),
     ("rectification_ledger:xlsx", "rectification_ledger", "xlsx", "整改台账（Excel）"),
     ("activity_ledger:xlsx", "activity_ledger", "xlsx", "活动台账（Excel）"),
+    ("bulletin:docx", "bulletin", "docx", "简报（Word，需选起止日期）"),
+    ("bulletin:pdf", "bulletin", "pdf", "简报（PDF，需选起止日期）"),
+    ("phase_summary:docx", "phase_summary", "docx", "阶段总结（Word，需选阶段）"),
+    ("phase_summary:pdf", "phase_summary", "pdf", "阶段总结（PDF，需选阶段）"),
+    ("summary_report:docx", "summary_report", "docx", "总结报告（Word）"),
+    ("summary_report:pdf", "summary_report", "pdf", "总结报告（PDF）"),
 )
 
 GLOBALS = {"kinds": KIND_LABELS, "roles": ROLES, "light_labels": LIGHTS, "plan_statuses": PLAN_STATUSES,

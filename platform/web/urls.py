@@ -55,4 +55,5 @@ urlpatterns = [
     path("reports", reports.index, name="reports"),
     path("reports/<uuid:report_id>", reports.report, name="report"),
     path("reports/<uuid:report_id>/file", reports.download, name="report_file"),
+    path("reports/<uuid:report_id>/submit", reports.submit, name="report_submit"),
 ]

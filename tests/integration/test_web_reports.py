@@ -90,3 +90,42 @@ def test_another_units_report_is_the_404_page_and_a_bad_choice_is_shown_beside_i
     foreign = story.other.web.post("/reports", {"campaign": story.campaign.id, "unit": story.org.district_a["id"],
                                                 "choice": "activity_ledger:xlsx"})
     assert foreign.status_code == 404
+
+
+def test_a_phase_summary_is_requested_with_its_phase_submitted_upward_and_listed_above(story, runtime):
+    school = person(runtime, story.org, story.org.school_a, "admin")
+    district = person(runtime, story.org, story.org.district_a, "admin")
+    form = {"campaign": story.campaign.id, "unit": story.org.school_a["id"], "choice": "phase_summary:pdf"}
+    refused = school.web.post("/reports", form)
+    assert refused.status_code == 422 and "请选择阶段" in refused.content.decode()
+    status, html = page(school, "/reports")
+    assert "学习讨论（" in html and 'type="date"' in html
+    response = school.web.post("/reports", {**form, "phase_id": story.campaign.p2})
+    assert response.status_code == 302
+    job_page = response["Location"]
+    run_report_jobs(runtime)
+    status, html = page(school, job_page)
+    assert "已完成" in html and "上报广陵区教育局" in html
+    assert school.web.post(f"{job_page}/submit").status_code == 302
+    status, html = page(school, job_page)
+    assert "已上报广陵区教育局" in html and "上报广陵区教育局</button>" not in html
+    again = school.web.post(f"{job_page}/submit")
+    assert again.status_code == 409 and "该总结已上报" in again.content.decode()
+    status, html = page(district, "/reports")
+    listed = MAIN.search(html).group(0).split("下级上报的总结")[1]
+    assert "实验中学 · 阶段总结" in listed and job_page in listed
+    assert "下级上报的总结" in page(story.other, "/reports")[1] and job_page not in page(story.other, "/reports")[1]
+
+
+def test_a_bulletin_on_the_page_needs_its_period_beside_the_date_fields(story, runtime):
+    form = {"campaign": story.campaign.id, "unit": story.org.district_a["id"], "choice": "bulletin:docx"}
+    district = person(runtime, story.org, story.org.district_a, "admin")
+    refused = district.web.post("/reports", form)
+    assert refused.status_code == 422 and "请指定简报的起止日期" in refused.content.decode()
+    backwards = district.web.post("/reports", {**form, "period_start": "2026-03-31", "period_end": "2026-03-01"})
+    assert backwards.status_code == 422 and "起始日期不能晚于结束日期" in backwards.content.decode()
+    response = district.web.post("/reports", {**form, "period_start": "2026-03-01", "period_end": "2026-03-31"})
+    assert response.status_code == 302
+    run_report_jobs(runtime)
+    status, html = page(district, response["Location"])
+    assert "已完成" in html and "简报第1期-广陵区教育局.docx" in html
