@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from taolun.platform import demo_history
+from taolun.platform import demo_history, demo_reports
 from taolun.platform.runtime import get_runtime
 from taolun.tenants.domainmodel import SiblingCode
 
@@ -123,6 +123,8 @@ def load_demo(out: TextIO, today: date | None = None,
     out.flush()
     runtime.runner.catch_up()
     refresh_lights()  # the stored lights of schools and bureaus, as the scheduler keeps them
+    out.write("  报表 Reports (built by the report worker's actor; the district's 阶段总结 submitted to the city):\n")
+    demo_reports.load_reports(runtime, ids, actor_for, history.plans[()], today, out)
     added = (runtime.apps.recorder.max_notification_id() or 0) - before
 
     tokens: dict[str, str] = {}

@@ -20,7 +20,7 @@ NUMERALS = "一二三四五六七八九十"
 PROBLEM_STATUSES = {"open": "待整改", "rectifying": "整改中", "completed": "已完成", "verified": "已销号"}
 PHOTO_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
 NOTABLE = 5  # activities told at length
-WITH_PHOTO = 3  # of which shown with a photo
+WITH_PHOTO = 2  # of which shown with a photo
 LISTED = 20  # rows of the problem and suggestion lists
 Photo = Callable[[str], bytes | None]  # sha256 -> the image's bytes (None: not stored)
 
@@ -97,7 +97,14 @@ def _top(facts: Facts, unit_id: Any) -> Any:
 
 
 def _notable(acts: list) -> list:
-    return sorted(acts, key=lambda a: (-(a.participants or 0), _day(a.start), str(a.id)))
+    """The largest activities first, one per title (many units hold the same 主题党日)."""
+    seen: set[str] = set()
+    chosen = []
+    for act in sorted(acts, key=lambda a: (-(a.participants or 0), _day(a.start), str(a.id))):
+        if act.title not in seen:
+            seen.add(act.title)
+            chosen.append(act)
+    return chosen
 
 
 def _photo_of(activity: Any, photo: Photo) -> tuple[bytes, str] | None:
@@ -156,6 +163,7 @@ def summary(facts: Facts, window: Window, phase_name: str | None) -> Paper:
     adopted = [s for s in suggestions if s.status == "adopted"]
     closed = [p for p in problems if p.status == "verified"]
     name = campaign_name(facts)
+    phase_name = phase_name.removesuffix("阶段") if phase_name else None
     title = (f"{facts.unit.name}{name}{phase_name}阶段工作总结" if phase_name
              else f"{facts.unit.name}{name}总结报告")
     paper = Paper(title=title, issuer=facts.unit.name, date=chinese_date(facts.as_of), signature=True,
