@@ -9,12 +9,13 @@ markup. typst was chosen over WeasyPrint by measurement (bench/bench_reports.py)
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from importlib import resources
 from typing import Any
+
+from taolun.notifications.reports.documents.docx_writing import DocxWriter
 
 RED = "C00000"
 NUMERALS = "一二三四五六七八九十"
@@ -115,46 +116,15 @@ def schedule_rows(phases: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> 
 
 
 def to_docx(doc: Gongwen) -> bytes:
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-
-    def run(paragraph, text: str, font: str, size: float, bold: bool = False, color: str | None = None):
-        r = paragraph.add_run(text)
-        r.font.name, r.font.size, r.font.bold = font, Pt(size), bold
-        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        if color:
-            r.font.color.rgb = RGBColor.from_string(color)
-        return r
-
-    def para(text: str = "", font: str = "仿宋", size: float = 16, *, align=None, bold=False,
-             color=None, indent: bool = False):
-        p = document.add_paragraph()
-        p.paragraph_format.line_spacing = Pt(28)
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        if text:
-            run(p, text, font, size, bold, color)
-        return p
+    writer = DocxWriter((37, 35, 28, 26), size=16, pitch=28)
+    document, run, para = writer.document, writer.run, writer.para
 
     para(f"{doc.issuer}文件", "宋体", 36, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, color=RED)
     para(doc.doc_no, align=WD_ALIGN_PARAGRAPH.CENTER)
-    rule = para()
-    border = rule._p.get_or_add_pPr().makeelement(qn("w:pBdr"), {})
-    bottom = border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "12",
-                                                  qn("w:space"): "1", qn("w:color"): RED})
-    border.append(bottom)
-    rule._p.get_or_add_pPr().append(border)
+    writer.rule_under(para(), RED)
     para(doc.title, "宋体", 22, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     for kind, text in doc.blocks:
         if kind == "h1":
@@ -182,9 +152,7 @@ def to_docx(doc: Gongwen) -> bytes:
         for row in doc.schedule:
             for cell, value in zip(table.add_row().cells, row):
                 run(cell.paragraphs[0], value, "仿宋", 12)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return writer.save()
 
 
 # ------------------------------------------------------------------ PDF

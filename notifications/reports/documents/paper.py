@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from taolun.notifications.reports.documents.docx_writing import DocxWriter
+
 RED = "C00000"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry
 LIGHT_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -88,40 +90,16 @@ def to_pdf(paper: Paper) -> bytes:
 
 
 def to_docx(paper: Paper) -> bytes:
-    from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Mm
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
-    section.left_margin, section.right_margin = Mm(24), Mm(24)
+    writer = DocxWriter((28, 26, 24, 24), size=14, pitch=26)
+    document, run, para = writer.document, writer.run, writer.para
     core = document.core_properties
     core.title, core.author, core.last_modified_by, core.revision = paper.title, paper.issuer, "", 1
     core.created = core.modified = datetime(*FIXED_TIME, tzinfo=timezone.utc)
-
-    def run(paragraph, text: str, font: str, size: float, bold: bool = False, color: str | None = None):
-        r = paragraph.add_run(text)
-        r.font.name, r.font.size, r.font.bold = font, Pt(size), bold
-        r._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        if color:
-            r.font.color.rgb = RGBColor.from_string(color)
-        return r
-
-    def para(text: str = "", font: str = "仿宋", size: float = 14, *, align=None, bold=False,
-             color=None, indent: bool = False):
-        p = document.add_paragraph()
-        p.paragraph_format.line_spacing = Pt(26)
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(size * 2)
-        if text:
-            run(p, text, font, size, bold, color)
-        return p
 
     def shade(cell, colour: str) -> None:
         properties = cell._tc.get_or_add_tcPr()
@@ -146,11 +124,7 @@ def to_docx(paper: Paper) -> bytes:
     if paper.masthead:
         para(paper.masthead, "宋体", 40, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, color=RED)
         para(paper.issue, align=WD_ALIGN_PARAGRAPH.CENTER)
-        line = para(f"{paper.issuer}编　　{paper.date}", align=WD_ALIGN_PARAGRAPH.CENTER)
-        border = line._p.get_or_add_pPr().makeelement(qn("w:pBdr"), {})
-        border.append(border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "12",
-                                                          qn("w:space"): "1", qn("w:color"): RED}))
-        line._p.get_or_add_pPr().append(border)
+        writer.rule_under(para(f"{paper.issuer}编　　{paper.date}", align=WD_ALIGN_PARAGRAPH.CENTER), RED)
     para(paper.title, "宋体", 20, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     if paper.subtitle:
         para(paper.subtitle, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -179,9 +153,7 @@ def to_docx(paper: Paper) -> bytes:
         para()
         para(paper.issuer, align=WD_ALIGN_PARAGRAPH.RIGHT)
         para(paper.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    document.save(out)
-    return fixed_zip(out.getvalue())
+    return fixed_zip(writer.save())
 
 
 def fixed_zip(content: bytes) -> bytes:
