@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from taolun.notifications.reports.documents.paper import Paper
-from taolun.notifications.reports.history import Facts
+from taolun.notifications.reports.history import SHANGHAI, Facts
 
 NUMERALS = "一二三四五六七八九十"
 PROBLEM_STATUSES = {"open": "待整改", "rectifying": "整改中", "completed": "已完成", "verified": "已销号"}
@@ -122,8 +122,8 @@ def bulletin(facts: Facts, window: Window, issue_no: int, photo: Photo) -> Paper
     acts = [a for a in facts.activities if a.status == "logged" and window.holds(_day(a.start))]
     adopted = [s for s in facts.suggestions if s.status == "adopted"
                and window.holds(facts.adopted_on.get(s.id, date.min).isoformat())]
-    suggestions = [s for s in facts.suggestions if window.holds(s.created_on.date().isoformat())]
-    problems = [p for p in facts.problems if window.holds(p.created_on.date().isoformat())]
+    suggestions = [s for s in facts.suggestions if window.holds(s.created_on.astimezone(SHANGHAI).date().isoformat())]
+    problems = [p for p in facts.problems if window.holds(p.created_on.astimezone(SHANGHAI).date().isoformat())]
     paper = Paper(title=f"{campaign_name(facts)}简报", issuer=facts.unit.name,
                   date=chinese_date(facts.as_of), masthead="简报", issue=f"第{issue_no}期",
                   subtitle=f"（{window.words()}）")
@@ -158,8 +158,8 @@ def summary(facts: Facts, window: Window, phase_name: str | None) -> Paper:
     """阶段总结 (``phase_name`` given) or 总结报告: what was done, the figures, the problems
     found and rectified, the outcomes."""
     acts = [a for a in facts.activities if a.status == "logged" and window.holds(_day(a.start))]
-    suggestions = [s for s in facts.suggestions if window.holds(s.created_on.date().isoformat())]
-    problems = [p for p in facts.problems if window.holds(p.created_on.date().isoformat())]
+    suggestions = [s for s in facts.suggestions if window.holds(s.created_on.astimezone(SHANGHAI).date().isoformat())]
+    problems = [p for p in facts.problems if window.holds(p.created_on.astimezone(SHANGHAI).date().isoformat())]
     adopted = [s for s in suggestions if s.status == "adopted"]
     closed = [p for p in problems if p.status == "verified"]
     name = campaign_name(facts)
