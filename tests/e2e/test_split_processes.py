@@ -79,7 +79,7 @@ def test_split_processes_deliver_a_grant_notice_through_the_shared_broker():
 
 
 def test_a_separate_worker_process_builds_bulletins_summaries_and_the_charted_progress_table():
-    with split("split-reports") as running:
+    with split("split_reports") as running:
         if running is None:
             return
         web, token = running
