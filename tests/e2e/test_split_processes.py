@@ -40,13 +40,14 @@ def split(label: str):
     )
     helpers = [start(web, "project"), start(web, "worker"), start(web, "scheduler")]
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 120
+        while True:
             try:
                 if Client(web.url).get("/healthz").status == 200:
                     break
             except OSError:
                 pass
+            assert time.monotonic() < deadline, f"the web process did not come up\n{logs_of(web)}"
             time.sleep(0.2)
         yield web, token
     finally:
