@@ -22,7 +22,7 @@ class Audit(TaolunApplication):
         """Append ``HistoryRead.Recorded``; the read is answered only once it is stored.
         Only an auditor at or above the node (or an operator) reads a subtree's history."""
         if not self.org.lineage(node_id):
-            raise NotFound("tenant_not_found", "单位不存在", id=str(node_id))
+            raise NotFound("not_found", "单位不存在", id=str(node_id))
         if not self.org.holds_role(actor, node_id, (AUDITOR,)):
             raise Forbidden("not_auditor", "只有审计员可以查阅事件历史")
         read = HistoryRead.record(node_id=node_id, actor=actor, kind=kind, fmt=fmt, filters=filters)
