@@ -182,3 +182,19 @@ def test_every_read_and_export_is_recorded_and_auditors_above_see_it(story):
 def test_the_event_types_are_listed_with_their_chinese_names(story):
     types = {t["type"]: t for t in ok(story.auditor.get("/api/v1/history/event-types"))}
     assert types["Plan.Approved"]["label"] == "审核通过实施方案" and types["Plan.Approved"]["object"] == "方案"
+
+
+def test_the_audit_application_records_reads_of_auditors_only(story, runtime):
+    from taolun.events.kernel import Forbidden, NotFound
+
+    admin_id = uuid.UUID(story.school_admin.user["id"])
+    with pytest.raises(Forbidden) as refused:
+        runtime.apps.audit.record_history_read(admin_id, uuid.UUID(story.org.school_a["id"]), kind="read", filters={})
+    assert refused.value.code == "not_auditor"
+    with pytest.raises(NotFound):
+        runtime.apps.audit.record_history_read(uuid.UUID(story.auditor.user["id"]), uuid.uuid4(), kind="read", filters={})
+    read_id, _ = runtime.apps.audit.record_history_read(
+        uuid.UUID(story.auditor.user["id"]), uuid.UUID(story.org.school_a["id"]), kind="export", fmt="csv",
+        filters={"order": "oldest", "actor_id": None})
+    read = runtime.apps.audit.repository.get(read_id)
+    assert (read.kind, read.format, read.filters) == ("export", "csv", {"order": "oldest"})
