@@ -114,46 +114,58 @@ def record_read(request: HttpRequest, f: query.HistoryFilter, kind: str, fmt: st
     runtime.wait_for(notification_id)
 
 
-def readable(name: str, value: Any) -> str:
+class Labels:
+    """The labels of one answer in the request's language, each looked up once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        if text not in self._seen:
+            self._seen[text] = _(text)
+        return self._seen[text]
+
+
+def readable(name: str, value: Any, label: Labels) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _("是") if value else _("否")
+        return label("是") if value else label("否")
     if name == "role" and value in ROLES:
-        return _(ROLES[value])
+        return label(ROLES[value])
     if name == "kind" and value in KIND_LABELS:
-        return _(KIND_LABELS[value])
+        return label(KIND_LABELS[value])
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def _actor_name(row: HistoryEntry, names: query.Names) -> str:
+def _actor_name(row: HistoryEntry, names: query.Names, label: Labels) -> str:
     if row.actor_id is not None:
         return names.actors.get(row.actor_id, str(row.actor_id))
     if row.event_type == "Suggestion.Submitted" and row.data.get("anonymous"):
-        return _("匿名")
-    return _("系统")
+        return label("匿名")
+    return label("系统")
 
 
-def entry_out(row: HistoryEntry, names: query.Names) -> dict[str, Any]:
+def entry_out(row: HistoryEntry, names: query.Names, label: Labels) -> dict[str, Any]:
     kind = row.aggregate_kind
     return {
         "position": row.position, "time": timezone.localtime(row.recorded_at).isoformat(),
-        "event_type": row.event_type, "event": _(EVENT_LABELS.get(row.event_type, row.event_type)),
-        "object_kind": kind, "object": _(AGGREGATE_LABELS.get(kind, kind)), "object_id": row.aggregate_id,
+        "event_type": row.event_type, "event": label(EVENT_LABELS.get(row.event_type, row.event_type)),
+        "object_kind": kind, "object": label(AGGREGATE_LABELS.get(kind, kind)), "object_id": row.aggregate_id,
         "version": row.version, "unit_id": row.unit_id,
         "unit": names.units.get(row.unit_id) if row.unit_id else None,
-        "actor_id": row.actor_id, "actor": _actor_name(row, names),
-        "fields": [{"name": k, "label": _(FIELD_LABELS[k]) if k in FIELD_LABELS else k, "value": readable(k, v)}
-                   for k, v in row.data.items()],
+        "actor_id": row.actor_id, "actor": _actor_name(row, names, label),
+        "fields": [{"name": k, "label": label(FIELD_LABELS[k]) if k in FIELD_LABELS else k,
+                    "value": readable(k, v, label)} for k, v in row.data.items()],
         "data": row.data,
     }
 
 
 def entries_out(rows: list[HistoryEntry]) -> list[dict[str, Any]]:
-    names = query.names_of(rows)
-    return [entry_out(row, names) for row in rows]
+    names, label = query.names_of(rows), Labels()
+    return [entry_out(row, names, label) for row in rows]
 
 
 def read_page(request: HttpRequest, node_id: UUID, filters: HistoryIn, page: PageIn) -> dict[str, Any]:
