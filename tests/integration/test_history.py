@@ -53,7 +53,10 @@ def export(client: InProcess, node: dict, query: str) -> tuple[int, str, bytes]:
 
 
 def test_an_auditor_reads_every_event_of_the_subtree_with_names_and_chinese_labels(story):
+    from taolun.platform.api.routers.history import HistoryPageOut
+
     page = history(story.auditor, story.org.district_a, "?limit=200")
+    HistoryPageOut.model_validate(page)  # the documented shape
     types = [e["event_type"] for e in page["items"]]
     assert "Activity.Logged" in types and "Plan.Created" in types and "Tenant.Registered" in types
     positions = [e["position"] for e in page["items"]]
