@@ -201,3 +201,12 @@ def test_the_audit_application_records_reads_of_auditors_only(story, runtime):
         filters={"order": "oldest", "actor_id": None})
     read = runtime.apps.audit.repository.get(read_id)
     assert (read.kind, read.format, read.filters) == ("export", "csv", {"order": "oldest"})
+
+
+def test_every_event_type_of_the_history_has_a_chinese_name_and_every_name_an_event_type():
+    from taolun.platform.web.history_labels import AGGREGATE_LABELS, EVENT_LABELS
+    from taolun.projections.history.query import EVENT_TYPES
+
+    assert set(EVENT_LABELS) == EVENT_TYPES
+    assert {t.split(".")[0] for t in EVENT_LABELS} == set(AGGREGATE_LABELS)
+    assert len(set(EVENT_LABELS.values())) == len(EVENT_LABELS)  # no two events read alike
