@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from taolun.events.kernel import DomainError
 from taolun.projections.history.models import HistoryEntry
 from taolun.projections.history.projection import HistoryProjection
-from taolun.projections.models import OrgNode, UserAccount
+from taolun.projections.models import OrgNode, PlanRow, UserAccount
 
 ORDERS = ("newest", "oldest")
 EVENT_TYPES = frozenset(cls.__qualname__ for cls in HistoryProjection.HANDLERS)
@@ -128,17 +128,53 @@ def every(f: HistoryFilter) -> Iterator[list[HistoryEntry]]:
         position = batch[-1].position
 
 
+# Data fields that name a unit, a plan (or campaign), a user: shown by name.
+UNIT_FIELDS = frozenset({"node_id", "parent_id", "new_parent_id", "old_parent_id", "child_id", "unit_id",
+                         "for_unit", "subject_id"})
+PLAN_FIELDS = frozenset({"plan_id", "campaign_id", "subject_id"})
+USER_FIELDS = frozenset({"user_id", "by"})
+
+
 @dataclass(frozen=True)
 class Names:
     units: dict[UUID, str]
     actors: dict[UUID, str]
+    plans: dict[UUID, str] = field(default_factory=dict)
+
+    def of_field(self, name: str, value: Any) -> str | None:
+        """The name of what a data field's id points at, if it is known."""
+        try:
+            key = UUID(str(value))
+        except ValueError:
+            return None
+        if name in UNIT_FIELDS and key in self.units:
+            return self.units[key]
+        if name in PLAN_FIELDS and key in self.plans:
+            return self.plans[key]
+        if name in USER_FIELDS:
+            return self.actors.get(key)
+        return None
+
+
+def _ids(rows: list[HistoryEntry], fields: frozenset[str]) -> set[UUID]:
+    found = set()
+    for row in rows:
+        for name in fields & row.data.keys():
+            try:
+                found.add(UUID(str(row.data[name])))
+            except ValueError:
+                continue
+    return found
 
 
 def names_of(rows: list[HistoryEntry]) -> Names:
-    """The current names of the units and actors of ``rows`` (two queries)."""
-    unit_ids = {r.unit_id for r in rows if r.unit_id}
-    actor_ids = {r.actor_id for r in rows if r.actor_id}
+    """The current names of the units, people and plans ``rows`` mention (three queries)."""
+
+    unit_ids = {r.unit_id for r in rows if r.unit_id} | _ids(rows, UNIT_FIELDS)
+    actor_ids = {r.actor_id for r in rows if r.actor_id} | _ids(rows, USER_FIELDS)
+    plan_ids = _ids(rows, PLAN_FIELDS)
     return Names(
         dict(OrgNode.objects.filter(pk__in=unit_ids).values_list("id", "name")),
         dict(UserAccount.objects.filter(pk__in=actor_ids).values_list("id", "name")),
+        dict(PlanRow.objects.filter(pk__in=plan_ids).values_list("id", "title")) if plan_ids else {},
     )

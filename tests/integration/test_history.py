@@ -66,6 +66,11 @@ def test_an_auditor_reads_every_event_of_the_subtree_with_names_and_chinese_labe
     assert logged["unit"] == "第一党支部" and logged["actor"] == "测试用户"
     assert logged["time"].endswith("+08:00")
     assert {"label": "标题", "name": "title", "value": "=学习党章"} in logged["fields"]
+    shown = {f["name"]: f["value"] for f in logged["fields"]}
+    assert shown["plan_id"] == story.plan["header"]["title"]  # names, not ids
+    granted = next(e for e in page["items"] if e["event_type"] == "User.RoleGranted"
+                   and e["object_id"] == story.auditor.user["id"])
+    assert {f["name"]: f["value"] for f in granted["fields"]} == {"node_id": "广陵区教育局", "role": "审计员"}
     # nothing of district B's subtree
     assert story.org.school_b["id"] not in {e["unit_id"] for e in page["items"]}
 

@@ -126,9 +126,11 @@ class Labels:
         return self._seen[text]
 
 
-def readable(name: str, value: Any, label: Labels) -> str:
+def readable(name: str, value: Any, label: Labels, names: query.Names) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and (named := names.of_field(name, value)):
+        return named
     if isinstance(value, bool):
         return label("是") if value else label("否")
     if name == "role" and value in ROLES:
@@ -158,7 +160,7 @@ def entry_out(row: HistoryEntry, names: query.Names, label: Labels) -> dict[str,
         "unit": names.units.get(row.unit_id) if row.unit_id else None,
         "actor_id": row.actor_id, "actor": _actor_name(row, names, label),
         "fields": [{"name": k, "label": label(FIELD_LABELS[k]) if k in FIELD_LABELS else k,
-                    "value": readable(k, v, label)} for k, v in row.data.items()],
+                    "value": readable(k, v, label, names)} for k, v in row.data.items()],
         "data": row.data,
     }
 
