@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -48,6 +48,9 @@ class HistoryFilter:
         if unknown:
             raise DomainError("unknown_event_type", f"未知的事件类型：{'、'.join(unknown)}",
                               field="event_type", unknown=unknown)
+        for name, moment in (("from", self.since), ("to", self.until)):
+            if moment is not None:
+                check_in_range(name, moment)
         if self.since and self.until and self.since > self.until:
             raise DomainError("invalid_time_range", "起始时间晚于结束时间", field="from",
                               since=self.since.isoformat(), until=self.until.isoformat())
@@ -63,6 +66,14 @@ class HistoryFilter:
     def digest(self) -> str:
         text = json.dumps(self.described(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def check_in_range(name: str, moment: datetime) -> None:
+    """A time the database can compare (in UTC: year 1 to 9999)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise DomainError("time_out_of_range", "时间超出范围", field=name) from None
 
 
 def matching(f: HistoryFilter) -> QuerySet:

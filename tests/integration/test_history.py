@@ -115,6 +115,8 @@ def test_pages_follow_a_stable_cursor_and_a_cursor_of_another_query_is_refused(s
     ("?event_type=Plan.Exploded", "unknown_event_type"),
     ("?order=sideways", "invalid_order"),
     ("?from=yesterday", "invalid_input"),
+    ("?from=0001-01-01T00:00:00", "time_out_of_range"),
+    ("?to=9999-12-31T23:59:59-12:00", "time_out_of_range"),
 ])
 def test_bad_filters_are_clear_errors_and_record_nothing(story, query, code, runtime):
     before = runtime.apps.recorder.max_notification_id()

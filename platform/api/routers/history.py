@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -214,7 +215,7 @@ def export_response(request: HttpRequest, node_id: UUID, filters: HistoryIn, fmt
     content_type = "application/x-ndjson; charset=utf-8" if fmt == "jsonl" else "text/csv; charset=utf-8"
     response = StreamingHttpResponse(lines, content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="history-{node.code}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"history-{node.code}-{stamp}.{fmt}")
     response["Cache-Control"] = "private, no-store"
     return response
 
