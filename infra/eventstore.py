@@ -126,6 +126,7 @@ class Applications:
             self._build(config, evidence)
 
     def _build(self, config: Config, evidence: Any) -> None:
+        from taolun.events.audit.application import Audit
         from taolun.events.campaigns.application import Campaigns
         from taolun.events.reports.application import Reports
         from taolun.tenants.application import Tenancy
@@ -141,6 +142,7 @@ class Applications:
         # own tree, not a projection of it).
         self.campaigns = Campaigns(env=env, org=self.tenancy, evidence=evidence)
         self.reports = Reports(env=env)
+        self.audit = Audit(env=env, org=self.tenancy)
         self.recorder = self.tenancy.recorder
         self.mapper = self.tenancy.mapper
 
@@ -148,3 +150,4 @@ class Applications:
         self.tenancy.close()
         self.campaigns.close()
         self.reports.close()
+        self.audit.close()

@@ -203,4 +203,6 @@ def summary(out: TextIO, campaign_id: UUID, ids: dict[tuple, UUID], today: date,
         f"  {base_url}/api/v1/campaigns/{campaign_id}/progress/{ids[()]}/units?kind=branch&light=red\n"
         f"  {base_url}/api/v1/tenants/{ids[()]}/plans\n"
         f"  {base_url}/api/v1/tenants/{ids[()]}/problems\n"
+        f"  事件历史 event history (the auditor auditor@demo.taolun, page and token): {base_url}/history, "
+        f"{base_url}/api/v1/tenants/{ids[()]}/history\n"
     )

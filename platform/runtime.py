@@ -27,12 +27,14 @@ READ_YOUR_WRITES_SECONDS = 10.0
 def build_projections() -> list:
     from taolun.notifications.reports.projection import ReportsProjection
     from taolun.projections.campaigns import CampaignProjection
+    from taolun.projections.history.projection import HistoryProjection
     from taolun.projections.notices import NoticesProjection
     from taolun.projections.org_tree import OrgTreeProjection
     from taolun.projections.workflow_notices import WorkflowNoticesProjection
 
     # Order matters: the campaign projection reads the org tree of the same batch.
-    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), WorkflowNoticesProjection(), ReportsProjection()]
+    return [OrgTreeProjection(), NoticesProjection(), CampaignProjection(), WorkflowNoticesProjection(), ReportsProjection(),
+            HistoryProjection()]
 
 
 @dataclass

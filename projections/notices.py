@@ -13,6 +13,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from taolun.events.audit.reads import HistoryRead
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
@@ -45,6 +46,7 @@ class NoticesProjection(Projection):
     IGNORED: frozenset[type] = frozenset({
         User.Registered, User.RoleRevoked, User.TokenIssued, User.TokenRevoked, User.PasswordSet,
         Tenant, SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan, Report,
+        HistoryRead,  # an auditor's read: the history projection keeps it
     })
     topics = topics_of(*HANDLERS)
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Case, F, Func, JSONField, Value, When
 from eventsourcing.persistence import Notification
 
+from taolun.events.audit.reads import HistoryRead
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
@@ -273,5 +274,6 @@ class OrgTreeProjection(Projection):
         Tenant.ChildAttached, Tenant.ChildDetached,  # the parent's side of Registered / Moved
         User.PasswordSet,  # the hash lives in the web's Credential table, not in this tree
         SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem, UnitPlan, Report,
+        HistoryRead,  # an auditor's read: the history projection keeps it
     })
     topics = topics_of(*HANDLERS)

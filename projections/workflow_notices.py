@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Notification
 
+from taolun.events.audit.reads import HistoryRead
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
@@ -79,7 +80,8 @@ class WorkflowNoticesProjection(Projection):
     # Left alone on purpose: every other event of these aggregates tells nobody at once
     # (deadlines are the reminder scan's), and the tenancy and index aggregates as a whole.
     IGNORED: frozenset[type] = _other_events((Plan, Activity, Suggestion, Problem), HANDLERS) | {
-        Tenant, SiblingCode, EmailIndex, User, RequestIndex, UnitPlan, Report}
+        Tenant, SiblingCode, EmailIndex, User, RequestIndex, UnitPlan, Report,
+        HistoryRead}
     topics = topics_of(*HANDLERS)
 
     def apply(self, event: Any, notification: Notification) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from taolun.events.audit.reads import HistoryRead
 from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
@@ -71,7 +72,7 @@ class ReportsProjection(Projection):
     # Left alone on purpose: every other aggregate (report jobs read only their own events).
     IGNORED: frozenset[type] = frozenset({
         Tenant, User, SiblingCode, EmailIndex, RequestIndex, Plan, Activity, Suggestion, Problem,
-        UnitPlan,
+        UnitPlan, HistoryRead,
     })
     topics = topics_of(*HANDLERS)
 

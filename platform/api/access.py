@@ -195,3 +195,13 @@ def access_report(request: HttpRequest, report_id: UUID, *roles: str):
     if roles and not principal(request).may(job.path, *roles):
         raise forbidden()
     return job
+
+
+def access_history(request: HttpRequest, node_id: UUID) -> OrgNode:
+    """The node whose event history the caller reads: an auditor's at or above it (or an
+    operator's). Anyone else is answered exactly like a missing node (404), whatever other
+    roles they hold there."""
+    node = OrgNode.objects.filter(pk=node_id).first()
+    if node is None or not principal(request).may(node.path, "auditor"):
+        raise not_found("单位")
+    return node

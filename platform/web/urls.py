@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, home, inbox, progress, reports, webhooks
+from taolun.platform.web.views import accounts, activities, history, home, inbox, progress, reports, webhooks
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -56,4 +56,8 @@ urlpatterns = [
     path("reports/<uuid:report_id>", reports.report, name="report"),
     path("reports/<uuid:report_id>/file", reports.download, name="report_file"),
     path("reports/<uuid:report_id>/submit", reports.submit, name="report_submit"),
+    # The auditors' event history.
+    path("history", history.index, name="history"),
+    path("units/<uuid:unit_id>/history", history.unit_history, name="unit_history"),
+    path("units/<uuid:unit_id>/history/export", history.export, name="unit_history_export"),
 ]

@@ -34,6 +34,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from taolun.events.audit.reads import HistoryRead
 from taolun.events.campaigns import Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
@@ -70,6 +71,7 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
         User, SiblingCode, EmailIndex, RequestIndex,
         UnitPlan,  # the write side's "one plan per unit" index: the plan's own events say it all
         Report,  # report jobs: the reports projection keeps them
+        HistoryRead,  # an auditor's read: the history projection keeps it
     })
     topics = topics_of(*HANDLERS)
 

@@ -211,3 +211,13 @@ def test_a_load_killed_midway_is_completed_by_the_next_with_nothing_twice(clean_
     assert killed.returncode != 0 and "interrupted by the test" in killed.stderr
     del server.env["TAOLUN_TEST_CRASH_AFTER"]
     assert DemoCity.counts(server.taolun("load-demo").stdout) == clean_load
+
+
+def test_the_demo_auditor_reads_the_city_history_with_names(demo):
+    auditor = demo.client("auditor@demo.taolun")
+    reply = auditor.get(f"/api/v1/tenants/{demo.ids[()]}/history?event_type=Activity.Logged&limit=5")
+    assert reply.status == 200, reply.body
+    items = reply.body["items"]
+    assert len(items) == 5 and reply.body["next_cursor"]
+    assert all(e["event"] == "登记活动" and e["unit"] and e["actor"] not in ("系统", e["actor_id"]) for e in items)
+    assert demo.admin.get(f"/api/v1/tenants/{demo.ids[()]}/history").status == 404

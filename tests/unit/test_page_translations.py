@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import taolun.platform.web as web
-from taolun.platform.web import labels
+from taolun.platform.web import history_labels, labels
 from taolun.tenants.domainmodel import KIND_LABELS
 
 ROOT = Path(web.__file__).parent
@@ -24,7 +24,8 @@ def page_messages() -> set[str]:
     for names in (KIND_LABELS, labels.ROLES, labels.LIGHTS, labels.PLAN_STATUSES, labels.SECTIONS, labels.CHANGES,
                   labels.ENTRY_STATUSES, labels.ENTRY_EVENTS, labels.SUGGESTION_STATUSES,
                   labels.PROBLEM_STATUSES, labels.PROBLEM_LIGHTS, labels.PROBLEM_LIGHT_RULES,
-                  labels.PROBLEM_EVENTS, labels.REPORT_KINDS):
+                  labels.PROBLEM_EVENTS, labels.REPORT_KINDS, history_labels.EVENT_LABELS,
+                  history_labels.AGGREGATE_LABELS, history_labels.FIELD_LABELS):
         found.update(v for v in names.values() if v != "—")
     found.update(label for *_, label in labels.REPORT_CHOICES)
     return found
