@@ -67,6 +67,7 @@ EVENT_LABELS = {
     "Report.Requested": "申请生成报表",
     "Report.Generated": "报表已生成",
     "Report.Failed": "报表生成失败",
+    "Report.Submitted": "总结已上报",
     "HistoryRead.Recorded": "查阅事件历史",
 }
 
@@ -158,6 +159,7 @@ FIELD_LABELS = {
     "task": "任务",
     "task_id": "任务",
     "title": "标题",
+    "to_unit": "上报至",
     "token_id": "令牌编号",
     "topic": "题目",
     "topic_id": "题目",

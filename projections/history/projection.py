@@ -123,6 +123,7 @@ class HistoryProjection(Projection):
         Problem.Reopened: record,
         # reports, and the auditors' own reads
         Report.Requested: record, Report.Generated: record, Report.Failed: record,
+        Report.Submitted: record,
         HistoryRead.Recorded: record,
     }
     # The history is the whole log: nothing is left out.
