@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "taolun.projections",
+    "taolun.projections.chain",
     "taolun.notifications",
     "taolun.notifications.reports",
     "taolun.platform.api",
