@@ -15,10 +15,11 @@ from taolun.infra.eventstore import EVENT_SCHEMA
 
 
 class EventTable:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, table: str) -> None:
+        """``table``: the recorder's ``events_table_name``."""
         self.config = config
         self.postgres = config.database.is_postgres
-        self.table = f'{EVENT_SCHEMA}.stored_events' if self.postgres else "stored_events"
+        self.table = f"{EVENT_SCHEMA}.{table}" if self.postgres else table
         self.id = "notification_id" if self.postgres else "rowid"
         self.mark = "%s" if self.postgres else "?"
 

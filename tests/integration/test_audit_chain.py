@@ -33,7 +33,7 @@ def chained(runtime):
     for n in range(29):
         tenancy.register_tenant(None, "school", code(), f"学校{n}", city)
     runtime.chain.sign_now()
-    table = EventTable(runtime.config)
+    table = EventTable(runtime.config, runtime.apps.recorder.events_table_name)
     events = table.rows()
     chain = {model: list(model.objects.all()) for model in CHAIN_TABLES}
     yield table, events[-1][0]
