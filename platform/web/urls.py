@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, home, inbox, progress, reports, webhooks
+from taolun.platform.web.views import accounts, audit_chain, activities, home, inbox, progress, reports, webhooks
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -55,4 +55,6 @@ urlpatterns = [
     path("reports", reports.index, name="reports"),
     path("reports/<uuid:report_id>", reports.report, name="report"),
     path("reports/<uuid:report_id>/file", reports.download, name="report_file"),
+    path("audit/chain", audit_chain.chain_page, name="audit_chain"),
+    path("audit/chain/export", audit_chain.chain_export, name="audit_chain_export"),
 ]
