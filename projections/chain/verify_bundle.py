@@ -37,20 +37,25 @@ REWRITTEN, BAD_SIGNATURE = "rewritten", "bad_signature"
 
 def canonical_id(originator_id: object) -> str:
     """A UUID in its one text form (SQLite keeps hex, PostgreSQL a uuid); other ids as text."""
+    if isinstance(originator_id, UUID):
+        return str(originator_id)
     try:
         return str(UUID(str(originator_id)))
     except ValueError:
         return str(originator_id)
 
 
+def _framed(part: bytes) -> bytes:
+    return len(part).to_bytes(8, "big") + part
+
+
 def event_digest(originator_id: object, originator_version: int, topic: str, state: bytes) -> bytes:
     """SHA-256 over every stored field, each framed by its length (no two events share bytes)."""
-    digest = hashlib.sha256(b"taolun-event/1")
-    for part in (canonical_id(originator_id).encode(), str(int(originator_version)).encode(),
-                 topic.encode(), bytes(state)):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    return hashlib.sha256(b"".join((
+        b"taolun-event/1", _framed(canonical_id(originator_id).encode()),
+        _framed(str(int(originator_version)).encode()), _framed(topic.encode()),
+        _framed(state if isinstance(state, bytes) else bytes(state)),
+    ))).digest()
 
 
 def next_link(previous: bytes, position: int, digest: bytes) -> bytes:
