@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -54,10 +56,23 @@ class ChainKeeper:
         self.checkpoint_events = checkpoint_events
         self.checkpoint_seconds = checkpoint_seconds
         self._wake = threading.Event()
+        # Held while this process links a batch; ``paused`` holds it to keep the loop still.
+        self._busy = threading.RLock()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Keep this process's loop from linking (its own calls still may): for whoever
+        changes the log behind the application's back on purpose, the tamper tests."""
+        with self._busy:
+            yield
 
     def run_once(self) -> int:
         """Link the next batch (and sign a checkpoint when one is due); answer how many
         events were linked."""
+        with self._busy:
+            return self._link_batch()
+
+    def _link_batch(self) -> int:
         ChainHead.objects.get_or_create(id=1)
         with transaction.atomic():
             head = ChainHead.objects.select_for_update().get(id=1)
@@ -103,7 +118,7 @@ class ChainKeeper:
         """Link what is stored and sign a checkpoint at the head (unless one is already
         there): ``taolun audit checkpoint``, before an export."""
         self.catch_up()
-        with transaction.atomic():
+        with self._busy, transaction.atomic():
             head = ChainHead.objects.select_for_update().get(id=1)
             if head.position == 0 or ChainCheckpoint.objects.filter(position=head.position).exists():
                 return ChainCheckpoint.objects.filter(position=head.position).first()

@@ -72,8 +72,12 @@ class EventTable:
 
     def insert_before(self, position: int) -> None:
         """A back-dated event put into the log at ``position``: the later ones move up one
-        (two steps, so that no two rows hold one id in between)."""
-        _, _, _, topic, state = next(r for r in self.rows() if r[0] == position)
+        (two steps, so that no two rows hold one id in between). The log keeps its length
+        (its last event falls off the end), so no reader in this process sees a new
+        position to apply."""
+        rows = self.rows()
+        _, _, _, topic, state = next(r for r in rows if r[0] == position)
+        self.delete(rows[-1][0])
         self._run(f"UPDATE {self.table} SET {self.id} = -({self.id} + 1) WHERE {self.id} >= ?", position)
         self._run(f"UPDATE {self.table} SET {self.id} = -{self.id} WHERE {self.id} < 0")
         originator = uuid.uuid4()

@@ -32,15 +32,16 @@ def chained(runtime):
     city, _ = tenancy.register_tenant(None, "bureau", code(), "审计市教育局")
     for n in range(29):
         tenancy.register_tenant(None, "school", code(), f"学校{n}", city)
-    runtime.chain.sign_now()
-    table = EventTable(runtime.config, runtime.apps.recorder.events_table_name)
-    events = table.rows()
-    chain = {model: list(model.objects.all()) for model in CHAIN_TABLES}
-    yield table, events[-1][0]
-    table.restore(events)
-    for model, rows in chain.items():
-        model.objects.all().delete()
-        model.objects.bulk_create(rows)
+    with runtime.chain.paused():  # another test may have started the runtime's loops
+        runtime.chain.sign_now()
+        table = EventTable(runtime.config, runtime.apps.recorder.events_table_name)
+        events = table.rows()
+        chain = {model: list(model.objects.all()) for model in CHAIN_TABLES}
+        yield table, events[-1][0]
+        table.restore(events)
+        for model, rows in chain.items():
+            model.objects.all().delete()
+            model.objects.bulk_create(rows)
 
 
 def taolun(*args: str) -> subprocess.CompletedProcess:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
+from taolun.events.values import MAX_BIGINT
 from taolun.platform.api.access import access_chain, access_chain_export
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.schemas import Error
@@ -51,7 +52,7 @@ def start_chain_verification(request: HttpRequest):
 
 @router.get("/audit/chain/verifications/{verification_id}", response={200: dict, **ERRORS},
             summary="查看审计链校验的进度与结果", operation_id="read_chain_verification")
-def read_chain_verification(request: HttpRequest, verification_id: int):
+def read_chain_verification(request: HttpRequest, verification_id: int = Path(..., ge=1, le=MAX_BIGINT)):
     access_chain(request)
     run = ChainVerification.objects.filter(pk=verification_id).first()
     if run is None:
