@@ -21,6 +21,7 @@ from taolun.projections.chain.models import ChainCheckpoint, ChainHead, ChainLin
 from taolun.projections.chain.verify_bundle import (
     BAD_SIGNATURE,
     GENESIS,
+    MISSING,
     REWRITTEN,
     TRUNCATED,
     Problem,
@@ -58,7 +59,8 @@ class Verification:
         checkpoints = list(ChainCheckpoint.objects.order_by("position"))
         forged = [p for p in (self._bad_signature(c) for c in checkpoints) if p is not None]
         problems: list[Problem] = []
-        signed = {c.position: bytes(c.head) for c in checkpoints}
+        signed = [(c.position, bytes(c.head)) for c in checkpoints] + [(float("inf"), b"")]
+        ahead = 0  # the next signed checkpoint not yet passed
         matched, previous_checkpoint, rewritten = 0, 0, None
         link, last, checked, unchained = GENESIS, 0, 0, 0
         while True:
@@ -70,14 +72,19 @@ class Verification:
             batch_start_link, batch_start = link, last
             for position, digest in digests:
                 link = next_link(link, position, digest)
-                if position in signed:
-                    if signed[position] == link:
+                while signed[ahead][0] <= position:
+                    at, signed_head = signed[ahead]
+                    if at < position:  # its event is gone, whatever the links say now
+                        problems.append(Problem(MISSING, at, "the event a signed checkpoint ends at is no "
+                                                "longer stored"))
+                    elif signed_head == link:
                         matched += 1
                     elif rewritten is None:
                         rewritten = (Problem(REWRITTEN, previous_checkpoint + 1,
-                                             f"the events up to the checkpoint at {position} no longer "
-                                             "give its signed head"), position)
-                    previous_checkpoint = position
+                                             f"the events up to the checkpoint at {at} no longer "
+                                             "give its signed head"), at)
+                    previous_checkpoint = at
+                    ahead += 1
                 if position <= head:
                     chain_link = link
             checked += len(batch)

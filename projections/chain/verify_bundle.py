@@ -204,7 +204,9 @@ def verify_bundle(bundle: dict) -> tuple[Problem | None, int]:
             problems.append(Problem(BAD_SIGNATURE, position, "the checkpoint's signature does not verify"))
         elif position > last_stored:
             problems.append(Problem(TRUNCATED, last_stored + 1, f"the log ends before the checkpoint at {position}"))
-        elif recomputed.get(position) != signed_head and rewritten is None:
+        elif position not in recomputed:
+            problems.append(Problem(MISSING, position, "the event a signed checkpoint ends at is no longer stored"))
+        elif recomputed[position] != signed_head and rewritten is None:
             rewritten = (Problem(REWRITTEN, previous + 1, f"the events up to the checkpoint at {position} "
                                  "no longer give its signed head"), position)
         previous = position

@@ -26,12 +26,15 @@ CHAIN_TABLES = (ChainLink, ChainHead, ChainCheckpoint)
 
 @pytest.fixture
 def chained(runtime):
-    """Thirty new events, linked and signed; afterwards the log and the chain are put back
-    exactly as they were (the in-process installation is shared by the session)."""
+    """Thirty new events, linked, with signed checkpoints at the fifteenth and the last;
+    afterwards the log and the chain are put back exactly as they were (the in-process
+    installation is shared by the session)."""
     tenancy = runtime.tenancy
     city, _ = tenancy.register_tenant(None, "bureau", code(), "审计市教育局")
     for n in range(29):
         tenancy.register_tenant(None, "school", code(), f"学校{n}", city)
+        if n == 13:
+            runtime.chain.sign_now()
     with runtime.chain.paused():  # another test may have started the runtime's loops
         runtime.chain.sign_now()
         table = EventTable(runtime.config, runtime.apps.recorder.events_table_name)
@@ -104,14 +107,32 @@ def test_links_recomputed_over_a_changed_event_are_caught_by_the_signed_checkpoi
     table, head = chained
     position = head - 5
     table.flip_a_byte(position)
-    ChainLink.objects.filter(position__gte=position).delete()
-    last = ChainLink.objects.order_by("-position").first()
-    ChainHead.objects.filter(id=1).update(position=last.position, link=last.link)
-    runtime.chain.catch_up()  # the links now agree with the changed event
+    rewrite_links_from(runtime, position)  # the links now agree with the changed event
     verified = taolun("audit", "verify")
     assert verified.returncode == 1
     assert "FAILED: rewritten at position" in verified.stderr
     assert f"checkpoint at {head}" in verified.stderr
+
+
+def rewrite_links_from(runtime, position: int) -> None:
+    """What someone with the database but not the key can do: link the changed log anew."""
+    ChainLink.objects.filter(position__gte=position).delete()
+    last = ChainLink.objects.order_by("-position").first()
+    ChainHead.objects.filter(id=1).update(position=last.position, link=last.link)
+    runtime.chain.catch_up()
+
+
+def test_an_event_removed_where_a_checkpoint_was_signed_is_named_even_with_the_links_rewritten(runtime, chained, tmp_path):
+    table, head = chained
+    middle = ChainCheckpoint.objects.filter(position__lt=head).order_by("-position").first().position
+    table.delete(middle)
+    rewrite_links_from(runtime, middle)
+    verified = taolun("audit", "verify")
+    assert verified.returncode == 1
+    assert f"FAILED: missing at position {middle}:" in verified.stderr
+    assert taolun("audit", "export", str(tmp_path / "bundle.jsonl")).returncode == 0
+    checked = offline(tmp_path / "bundle.jsonl")
+    assert f"FAILED: missing at position {middle}:" in checked.stderr
 
 
 def test_a_checkpoint_signed_with_another_key_is_refused(chained):
