@@ -26,16 +26,20 @@ def verification_out(run: ChainVerification | None) -> dict[str, Any] | None:
             "problem_position": run.problem_position, "detail": run.detail or None}
 
 
-def chain_status(log_position: int) -> dict[str, Any]:
+def chain_status(log_position: int, key_id: str) -> dict[str, Any]:
     """``log_position``: the notification log's last id (events after the chain's head are
-    not linked yet)."""
+    not linked yet); ``key_id``: this process's signing key (processes that do not share
+    one key sign checkpoints nobody can verify with the published public key)."""
     head = ChainHead.objects.filter(id=1).first()
     finished = ChainVerification.objects.exclude(status=ChainVerification.RUNNING).first()
+    last = ChainCheckpoint.objects.order_by("-position").first()
     return {
+        "key_id": key_id,
         "log_position": log_position,
         "chain_position": head.position if head else 0,
         "chain_head": bytes(head.link).hex() if head and head.position else None,
-        "last_checkpoint": checkpoint_out(ChainCheckpoint.objects.order_by("-position").first()),
+        "last_checkpoint": checkpoint_out(last),
+        "signed_with_this_key": last is None or last.key_id == key_id,
         "checkpoints": ChainCheckpoint.objects.count(),
         "last_verification": verification_out(finished),
         "running_verification": verification_out(

@@ -51,6 +51,7 @@ def test_an_auditor_starts_a_verification_and_reads_its_result_in_the_status(sto
     status = story.admin.get("/api/v1/audit/chain").body
     assert status["last_verification"]["id"] == started.body["id"]
     assert status["chain_position"] > 0 and status["last_checkpoint"]["position"] > 0
+    assert status["signed_with_this_key"] is True and status["key_id"] == runtime.signer.key_id
 
 
 def test_a_user_without_the_auditor_or_admin_role_is_refused_the_chain(story):

@@ -40,7 +40,7 @@ def read_audit_public_key(request: HttpRequest):
             operation_id="read_audit_chain")
 def read_audit_chain(request: HttpRequest):
     access_chain(request)
-    return chain_status(get_runtime().apps.recorder.max_notification_id() or 0)
+    return chain_status(get_runtime().apps.recorder.max_notification_id() or 0, get_runtime().signer.key_id)
 
 
 @router.post("/audit/chain/verifications", response={202: dict, **ERRORS}, summary="立即校验审计链（后台运行）",

@@ -26,7 +26,7 @@ def chain_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         start_verification(get_runtime(), who.user_id)
         return HttpResponseRedirect(reverse("web:audit_chain"))
-    status = chain_status(get_runtime().apps.recorder.max_notification_id() or 0)
+    status = chain_status(get_runtime().apps.recorder.max_notification_id() or 0, get_runtime().signer.key_id)
     audited = [u for u in my_units(who) if who.may(u["path"], "auditor")]
     template = "web/chain_status.html" if request.headers.get("HX-Request") else "audit_chain.html"
     return render(request, template, {"status": status, "audited": audited,
