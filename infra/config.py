@@ -54,6 +54,13 @@ class Config:
     sign_in_lock_minutes: int = 15  # … for this long
     # Outgoing e-mail: smtp://[user:password@]host[:port][?from=addr&starttls=1]; empty: none
     smtp_url: str = ""
+    # The audit chain (docs/audit.md): the Ed25519 signing key, PEM text from the environment
+    # or else a file (created on first use, mode 0600) outside the database …
+    audit_signing_key: str = ""
+    audit_key_file: Path | None = None
+    # … and how often a checkpoint is signed: after this many new events, or this long.
+    audit_checkpoint_events: int = 1000
+    audit_checkpoint_seconds: float = 300.0
 
     @property
     def event_store_file(self) -> Path:
@@ -62,6 +69,10 @@ class Config:
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.audit_key_file or self.data_dir / "audit-signing-key.pem"
 
 
 def parse_database_url(url: str, data_dir: Path) -> Database:
@@ -119,6 +130,10 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
         sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
         smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
+        audit_signing_key=env.get("TAOLUN_AUDIT_SIGNING_KEY") or "",
+        audit_key_file=Path(env["TAOLUN_AUDIT_KEY_FILE"]).resolve() if env.get("TAOLUN_AUDIT_KEY_FILE") else None,
+        audit_checkpoint_events=int(env.get("TAOLUN_AUDIT_CHECKPOINT_EVENTS") or 1000),
+        audit_checkpoint_seconds=float(env.get("TAOLUN_AUDIT_CHECKPOINT_SECONDS") or 300),
     )
 
 

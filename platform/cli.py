@@ -1,5 +1,5 @@
 """The ``taolun`` command: serve, demo, migrate, operator create, set-password, worker,
-project, scheduler, rebuild, parked."""
+project, scheduler, rebuild, parked, audit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import signal
 import sys
 import threading
 from uuid import UUID
+
+from taolun.platform.chain_cli import add_audit_parser, cmd_audit
 
 
 def setup_django() -> None:
@@ -321,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     retry = pk_sub.add_parser("retry", help="apply parked events again after a fix")
     retry.add_argument("id", nargs="?", type=int, help="a parked event's ID (see `taolun parked`)")
     retry.add_argument("--all", action="store_true", help="every parked event, oldest first")
+    add_audit_parser(sub)
     return parser
 
 
@@ -328,7 +331,7 @@ COMMANDS = {
     "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
     "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
     "rebuild": cmd_rebuild, "import-plan": cmd_import_plan, "parked": cmd_parked,
-    "set-password": cmd_set_password,
+    "set-password": cmd_set_password, "audit": cmd_audit,
 }
 
 

@@ -49,6 +49,8 @@ class Runtime:
     threads: list[threading.Thread] = field(default_factory=list)
     worker: dramatiq.Worker | None = None
     outbox_ready: threading.Event = field(default_factory=threading.Event)
+    chain: Any = None  # the audit chain's keeper (projections/chain/keeper.py)
+    signer: Any = None  # the key that signs its checkpoints (infra/signing.py)
 
     @property
     def tenancy(self):
@@ -92,6 +94,8 @@ class Runtime:
             channel = self.apps.recorder.channel_name  # type: ignore[attr-defined]
             wait = EventListener(self.config, channel).wait
         self._spawn("projections", self.runner.run_forever, self.stop_event, wait)
+        # The audit chain links the same log in its own loop (and its own transactions).
+        self._spawn("chain", self.chain.run_forever, self.stop_event)
 
     def start_dispatcher(self) -> None:
         self._spawn("outbox", self._dispatch_loop)
@@ -136,6 +140,8 @@ class Runtime:
         self.stop_event.set()
         self.outbox_ready.set()
         self.runner.poke()
+        if self.chain is not None:
+            self.chain.poke()
         if self.worker is not None:
             self.worker.stop()
         for thread in self.threads:
@@ -159,6 +165,17 @@ def wire_actors(broker: dramatiq.Broker, queue: str, apps: Applications, runner:
     return register_actors(broker, queue, effects, periodic_jobs(purge_idempotency_records), reports), effects
 
 
+def build_chain(config: Config, apps: Applications):
+    """The audit chain's signer (its key outside the database) and keeper."""
+    from taolun.infra.signing import load_signer
+    from taolun.projections.chain.keeper import ChainKeeper
+
+    signer = load_signer(config)
+    keeper = ChainKeeper(apps.recorder, signer, checkpoint_events=config.audit_checkpoint_events,
+                         checkpoint_seconds=config.audit_checkpoint_seconds)
+    return signer, keeper
+
+
 _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
 
@@ -177,6 +194,7 @@ def get_runtime() -> Runtime:
             broker = build_broker(config.broker_url)
             dramatiq.set_broker(broker)
             _runtime = Runtime(config, apps, runner, broker, *wire_actors(broker, config.queue, apps, runner))
+            _runtime.signer, _runtime.chain = build_chain(config, apps)
         return _runtime
 
 

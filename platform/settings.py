@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "ninja",
     "taolun.projections",
     "taolun.projections.history",
+    "taolun.projections.chain",
     "taolun.notifications",
     "taolun.notifications.reports",
     "taolun.platform.api",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points import it from here)
-from taolun.platform.api.errors import forbidden, not_found
+from taolun.platform.api.errors import ApiError, forbidden, not_found
 from taolun.projections.models import (
     ActivityRow,
     OrgNode,
@@ -205,3 +205,27 @@ def access_history(request: HttpRequest, node_id: UUID) -> OrgNode:
     if node is None or not principal(request).may(node.path, "auditor"):
         raise not_found("单位")
     return node
+CHAIN_ROLES = ("auditor", "admin")
+
+
+def access_chain(request: HttpRequest) -> Principal:
+    """The audit chain's status is for auditors and admins (of any unit) and operators; a
+    signed-in user without either role is refused (403): the chain is no tenant's object."""
+    who = principal(request)
+    if not who.is_operator and not any(role in CHAIN_ROLES for _, role in who.grants):
+        raise forbidden()
+    return who
+
+
+def access_chain_export(request: HttpRequest, node_id: UUID | None) -> tuple[str, frozenset[UUID] | None]:
+    """What an audit bundle may show in full: an auditor of ``node_id`` sees its subtree's
+    events (the others only as digests); an operator without a node sees everything.
+    Answers (scope, tenant ids in full or ``None`` for all)."""
+    who = principal(request)
+    if node_id is None:
+        if not who.is_operator:
+            raise ApiError(422, "node_required", "请指定单位（node_id）", field="node_id")
+        return "all", None
+    node = access_node(request, node_id, "auditor")
+    tenants = frozenset(OrgNode.objects.filter(path__startswith=node.path).values_list("id", flat=True))
+    return str(node.id), tenants

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, history, home, inbox, progress, reports, webhooks
+from taolun.platform.web.views import accounts, activities, audit_chain, history, home, inbox, progress, reports, webhooks
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -60,4 +60,6 @@ urlpatterns = [
     path("history", history.index, name="history"),
     path("units/<uuid:unit_id>/history", history.unit_history, name="unit_history"),
     path("units/<uuid:unit_id>/history/export", history.export, name="unit_history_export"),
+    path("audit/chain", audit_chain.chain_page, name="audit_chain"),
+    path("audit/chain/export", audit_chain.chain_export, name="audit_chain_export"),
 ]

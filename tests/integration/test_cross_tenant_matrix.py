@@ -138,8 +138,10 @@ def example(schema: dict, components: dict, home: dict[str, str]) -> Any:
 
 
 # Path parameters that name no tenant's object: a write's position in the one global log
-# (GET /writes/{notification_id} tells only whether the read side has applied it).
-NOT_OBJECTS = {"notification_id"}
+# (GET /writes/{notification_id} tells only whether the read side has applied it); a run of
+# the audit chain's verification (the chain is the whole log's, shown to auditors and admins
+# of any unit: tests/integration/test_audit_chain_pages.py).
+NOT_OBJECTS = {"notification_id", "verification_id"}
 
 
 def operations(schema: dict):
