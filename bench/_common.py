@@ -369,3 +369,10 @@ def machine_info() -> dict:
         "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def figures_object(figures: list[Figure]) -> dict:
+    """What ``--json`` prints: figure name -> {taolun, baseline, ratio, goal} (+ unit, baseline_name)."""
+    return {f.name: {"taolun": f.value, "baseline": f.baseline, "ratio": f.ratio, "goal": f.goal,
+                     "unit": f.unit, "baseline_name": f.baseline_name, "meets_goal": f.meets_goal}
+            for f in figures}
