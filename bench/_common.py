@@ -376,3 +376,26 @@ def figures_object(figures: list[Figure]) -> dict:
     return {f.name: {"taolun": f.value, "baseline": f.baseline, "ratio": f.ratio, "goal": f.goal,
                      "unit": f.unit, "baseline_name": f.baseline_name, "meets_goal": f.meets_goal}
             for f in figures}
+
+
+def profiled(call, count: int, top: int, callees: tuple[str, ...] = ()) -> tuple[float, str]:
+    """``call()`` ``count`` times under cProfile: (mean seconds per call, the report: top
+    functions by cumulative and by own time, and the callees of functions matching ``callees``)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        call()
+    profiler.disable()
+    mean = (time.perf_counter() - t0) / count
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    for pattern in callees:
+        stats.print_callees(pattern)
+    return mean, out.getvalue()

@@ -11,11 +11,8 @@ Prints the median per write without the profiler, the mean with it, the SQL of o
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import sys
 import time
 from datetime import date, timedelta
@@ -23,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Backend, create_operator  # noqa: E402
+from _common import Backend, create_operator, profiled  # noqa: E402
 
 
 def city(rt) -> dict:
@@ -99,21 +96,8 @@ def main() -> None:
             write()
             plain.append(time.perf_counter() - t0)
         plain.sort()
-        profiler = cProfile.Profile()
-        t0 = time.perf_counter()
-        profiler.enable()
-        for _ in range(args.count):
-            write()
-        profiler.disable()
-        per_write = (time.perf_counter() - t0) / args.count
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
-        if args.callees:
-            for pattern in args.callees:
-                stats.print_callees(pattern)
-        print(out.getvalue())
+        per_write, report = profiled(write, args.count, args.top, tuple(args.callees))
+        print(report)
         print(f"SQL statements per write (Django's connection): {len(queries)}")
         for sql in queries:
             print("  ", sql[:160])
