@@ -399,3 +399,37 @@ def profiled(call, count: int, top: int, callees: tuple[str, ...] = ()) -> tuple
     for pattern in callees:
         stats.print_callees(pattern)
     return mean, out.getvalue()
+
+
+def taolun_runtime(backend: Backend):
+    """Taolun's runtime in this process, on ``backend``'s stores (Django set up here)."""
+    os.environ.update(backend.taolun_env())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
+    from taolun.platform.cli import setup_django
+
+    setup_django()
+    from taolun.platform.runtime import get_runtime
+
+    return get_runtime()
+
+
+def in_threads(work, count: int) -> None:
+    """``work(k)`` for every k below ``count``, each in its own thread; the first error is
+    raised once all have ended."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def guarded(k: int) -> None:
+        try:
+            work(k)
+        except Exception as error:  # noqa: BLE001 - raised below, in the caller's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(k,)) for k in range(count)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]

@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import date, timedelta
@@ -49,11 +47,13 @@ from _common import (  # noqa: E402
     console,
     create_operator,
     figures_object,
+    in_threads,
     machine_info,
     percentile,
     print_figures,
     start_plain,
     start_taolun,
+    taolun_runtime,
     write_results,
 )
 
@@ -63,15 +63,9 @@ KINDS = ("专题学习", "主题党日", "座谈会", "党课")
 def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     """The city, written to Taolun through its applications; answers what the baseline
     needs to load the same city (``spec``) and the ids the figures use."""
-    os.environ.update(backend.taolun_env())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
-    from taolun.platform.cli import setup_django
-
-    setup_django()
+    rt = taolun_runtime(backend)
     from taolun.events.campaigns import Activity, Problem
-    from taolun.platform.runtime import get_runtime
 
-    rt = get_runtime()
     t, c = rt.tenancy, rt.campaigns
     n_schools = max(2, int(2000 * scale))
     n_branches = max(n_schools, int(20000 * scale))
@@ -260,26 +254,16 @@ def activity(loaded: dict, title: str) -> dict:
 
 def throughput(port: int, token: str, loaded: dict, total: int, clients: int = 4) -> float:
     """Writes per second with ``clients`` concurrent keep-alive clients."""
-    errors: list[Exception] = []
-
     def run(k: int) -> None:
         client = Client(port, token)
         try:
             for i in range(total // clients):
                 client.post_json("/api/v1/activities", activity(loaded, f"并发{k}-{i}"), expect=(201,))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
         finally:
             client.close()
 
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
     t0 = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
+    in_threads(run, clients)
     return (total // clients) * clients / (time.perf_counter() - t0)
 
 

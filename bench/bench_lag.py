@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -39,9 +38,11 @@ from _common import (  # noqa: E402
     create_operator,
     figures_object,
     free_port,
+    in_threads,
     machine_info,
     percentile,
     print_figures,
+    taolun_runtime,
     write_results,
 )
 from profile_activity_write import city  # noqa: E402
@@ -53,14 +54,7 @@ def prepare(backend: Backend) -> dict:
     """The stores and a small city with a secretary's token, written in this process,
     which then lets go of the runtime (its runner must not compete with the processes)."""
     create_operator(backend)
-    os.environ.update(backend.taolun_env())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
-    from taolun.platform.cli import setup_django
-
-    setup_django()
-    from taolun.platform.runtime import get_runtime
-
-    rt = get_runtime()
+    rt = taolun_runtime(backend)
     made = city(rt)
     rt.stop()
     return made
@@ -117,35 +111,26 @@ def load(port: int, token: str, body: dict, rate: float, seconds: float, clients
     taken = iter(range(total))
     lock = threading.Lock()
     latencies: list[float] = []
-    errors: list[Exception] = []
 
-    def worker() -> None:
+    def worker(_: int) -> None:
         client = Client(port, token)
-        while True:
-            with lock:
-                i = next(taken, None)
-            if i is None:
-                break
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            t0 = time.perf_counter()
-            try:
+        try:
+            while True:
+                with lock:
+                    i = next(taken, None)
+                if i is None:
+                    return
+                delay = start + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                t0 = time.perf_counter()
                 client.post_json("/api/v1/activities", {**body, "title": f"负载{i}"}, expect=(201,))
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-                break
-            with lock:
-                latencies.append(time.perf_counter() - t0)
-        client.close()
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+        finally:
+            client.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    if errors:
-        raise errors[0]
+    in_threads(worker, clients)
     return latencies, len(latencies) / (time.perf_counter() - start)
 
 

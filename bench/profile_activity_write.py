@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Backend, create_operator, profiled  # noqa: E402
+from _common import Backend, create_operator, profiled, taolun_runtime  # noqa: E402
 
 
 def city(rt) -> dict:
@@ -61,17 +60,10 @@ def main() -> None:
     args = parser.parse_args()
     with Backend(args.backend) as backend:
         create_operator(backend)
-        os.environ.update(backend.taolun_env())
-        os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
-        from taolun.platform.cli import setup_django
-
-        setup_django()
+        rt = taolun_runtime(backend)
         from django.db import connection
         from django.test import Client
 
-        from taolun.platform.runtime import get_runtime
-
-        rt = get_runtime()
         made = city(rt)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {made['token']}")
 
