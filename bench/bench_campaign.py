@@ -326,6 +326,25 @@ def run_scale(backend_kind: str, scale: float, args) -> tuple[list[Figure], dict
     return figures, meta
 
 
+def several_scales(scales: list[float], args) -> int:
+    """One process per scale (Django and the runtime are set up once per process), each with
+    ``--json``; their objects merged into one."""
+    merged: dict = {}
+    for scale in scales:
+        argv = [sys.executable, __file__, "--backend", args.backend, "--scales", f"{scale:g}",
+                "--reads", str(args.reads), "--writes", str(args.writes), "--json"]
+        if args.rebuild:
+            argv.append("--rebuild")
+        out = subprocess.run(argv, stdout=subprocess.PIPE, check=True, text=True)
+        merged.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    write_results(f"campaign-{args.backend}-scales", {"machine": machine_info(), "figures": merged})
+    if args.json:
+        print(json.dumps(merged, ensure_ascii=False))
+    else:
+        console.print_json(data=merged)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
@@ -335,17 +354,16 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="also the rebuild-vs-scan figure")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
-    figures: list[Figure] = []
-    runs = []
-    for scale in (float(x) for x in args.scales.split(",")):
-        scaled, meta = run_scale(args.backend, scale, args)
-        for f in scaled:
-            f.name = f"{f.name} @ scale {scale:g}"
-        figures += scaled
-        runs.append(meta)
+    scales = [float(x) for x in args.scales.split(",")]
+    if len(scales) > 1:
+        return several_scales(scales, args)
+    figures, meta = run_scale(args.backend, scales[0], args)
+    for f in figures:
+        f.name = f"{f.name} @ scale {scales[0]:g}"
+    runs = [meta]
     print_figures(f"campaign benchmark ({args.backend}, scales {args.scales})", figures,
                   out=console if args.json else None)
-    write_results(f"campaign-{args.backend}", {
+    write_results(f"campaign-{args.backend}-{scales[0]:g}", {
         "machine": machine_info(), "runs": runs, "figures": [f.as_dict() for f in figures]})
     if args.json:
         print(json.dumps(figures_object(figures), ensure_ascii=False))
