@@ -4,10 +4,11 @@ A read model changes only when its projection applies a batch (the position row 
 the same transaction) or when the scheduler refreshes the stored lights (which touches the
 row's ``updated_at``): an answer built from it stays right until that row changes, so it is
 cached under the row's ``(position, updated_at)`` — invalidated by position, never by time.
-The key also holds the route, its parameters, the language and the caller's visible scope (the paths of
-their grants, or "operator"): whether a node is visible depends on nothing else, so a cached
-answer is only ever served to a caller who would be shown exactly the same one, and a caller
-outside the node still gets the 404 the view raises (errors are never cached).
+The key also holds the route, its parameters, the language and the caller's visible scope
+(the paths of their grants, or "operator"): whether a node is visible depends on nothing
+else, so a cached answer is only ever served to a caller who would be shown exactly the same
+one, and a caller outside the node still gets the 404 the view raises (errors are never
+cached).
 
 The cache is per process (an LRU), so it needs no server and works on both backends; every
 process reads the position row itself, so an answer built in one process is never stale in
@@ -45,8 +46,6 @@ class Answer:
 
 _answers: LRUCache = LRUCache(maxsize=MAX_ANSWERS)
 _lock = threading.Lock()  # LRUCache is not thread-safe; waitress serves from threads
-
-
 _STAMP_SQL = f"SELECT position, updated_at FROM {ProjectionPosition._meta.db_table} WHERE name = %s"
 
 
@@ -90,4 +89,3 @@ def cached_json(request: HttpRequest, projection: str, route: str, params: Hasha
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ("Authorization", "Cookie"))
     return response
-
