@@ -37,6 +37,8 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from rich.progress import track
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
@@ -123,7 +125,7 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
         "activities": [], "rectifications": [],
     }
     pending = []
-    for i in range(n_acts):
+    for i in track(range(n_acts), description="activities → Taolun", console=console):
         branch, school = branches[i % n_branches]
         kind, when = KINDS[i % len(KINDS)], day(-(i % 50))
         people, linked = 10 + i % 20, i % 3 == 0
@@ -138,7 +140,7 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
         if len(pending) >= chunk:
             c.save(*pending)
             pending = []
-    for i in range(n_rect):
+    for i in track(range(n_rect), description="rectifications → Taolun", console=console):
         branch, school = branches[(i * 7) % n_branches]
         deadline = day((i % 30) - 10)
         p = Problem.record(tenant_id=branch, actor=boss, plan=plan_objs[plans[school]],
