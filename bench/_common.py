@@ -369,3 +369,67 @@ def machine_info() -> dict:
         "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def figures_object(figures: list[Figure]) -> dict:
+    """What ``--json`` prints: figure name -> {taolun, baseline, ratio, goal} (+ unit, baseline_name)."""
+    return {f.name: {"taolun": f.value, "baseline": f.baseline, "ratio": f.ratio, "goal": f.goal,
+                     "unit": f.unit, "baseline_name": f.baseline_name, "meets_goal": f.meets_goal}
+            for f in figures}
+
+
+def profiled(call, count: int, top: int, callees: tuple[str, ...] = ()) -> tuple[float, str]:
+    """``call()`` ``count`` times under cProfile: (mean seconds per call, the report: top
+    functions by cumulative and by own time, and the callees of functions matching ``callees``)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        call()
+    profiler.disable()
+    mean = (time.perf_counter() - t0) / count
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    for pattern in callees:
+        stats.print_callees(pattern)
+    return mean, out.getvalue()
+
+
+def taolun_runtime(backend: Backend):
+    """Taolun's runtime in this process, on ``backend``'s stores (Django set up here)."""
+    os.environ.update(backend.taolun_env())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "taolun.platform.settings"
+    from taolun.platform.cli import setup_django
+
+    setup_django()
+    from taolun.platform.runtime import get_runtime
+
+    return get_runtime()
+
+
+def in_threads(work, count: int) -> None:
+    """``work(k)`` for every k below ``count``, each in its own thread; the first error is
+    raised once all have ended."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def guarded(k: int) -> None:
+        try:
+            work(k)
+        except Exception as error:  # noqa: BLE001 - raised below, in the caller's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(k,)) for k in range(count)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]

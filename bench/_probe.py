@@ -17,11 +17,14 @@
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import pstats
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import profiled  # noqa: E402
 
 
 def emit(**fields) -> None:
@@ -80,18 +83,9 @@ def cmd_profile_write(args) -> None:
             raise SystemExit(f"profile write failed: {response.status_code} {response.content[:300]!r}")
 
     write(-1)  # warm up: imports, connections, first snapshot reads
-    profiler = cProfile.Profile()
-    t0 = time.perf_counter()
-    profiler.enable()
-    for i in range(args.count):
-        write(i)
-    profiler.disable()
-    per_write = (time.perf_counter() - t0) / args.count
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(args.top)
-    stats.sort_stats("tottime").print_stats(args.top)
-    emit(step="profile", per_write_ms=per_write * 1000, count=args.count, report=out.getvalue())
+    written = iter(range(args.count))
+    per_write, report = profiled(lambda: write(next(written)), args.count, args.top)
+    emit(step="profile", per_write_ms=per_write * 1000, count=args.count, report=report)
     runtime.stop()
 
 
@@ -104,20 +98,13 @@ def cmd_profile_read(args) -> None:
     client = Client(HTTP_AUTHORIZATION=f"Bearer {args.token}")
     path = f"/api/v1/tenants/{args.root}?depth={args.depth}"
     client.get(path)  # warm up
-    profiler = cProfile.Profile()
-    t0 = time.perf_counter()
-    profiler.enable()
-    for _ in range(args.count):
+    def read() -> None:
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"profile read failed: {response.status_code}")
-    profiler.disable()
-    per_read = (time.perf_counter() - t0) / args.count
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(args.top)
-    stats.sort_stats("tottime").print_stats(args.top)
-    emit(step="profile", per_write_ms=per_read * 1000, count=args.count, report=out.getvalue())
+
+    per_read, report = profiled(read, args.count, args.top)
+    emit(step="profile", per_write_ms=per_read * 1000, count=args.count, report=report)
     runtime.stop()
 
 

@@ -117,9 +117,12 @@ def _visible(request: HttpRequest, row, what: str, roles: tuple[str, ...]):
     return row
 
 
-def access_node(request: HttpRequest, node_id: UUID, *roles: str) -> OrgNode:
-    """The node if the caller sees it (404 otherwise) and holds one of ``roles`` (403)."""
-    return _visible(request, OrgNode.objects.filter(pk=node_id).first(), "单位", roles)
+def access_node(request: HttpRequest, node_id: UUID, *roles: str, check_only: bool = False) -> OrgNode:
+    """The node if the caller sees it (404 otherwise) and holds one of ``roles`` (403).
+    ``check_only``: the caller uses the node's id and path only (a write that hands the id
+    on), so its JSON counters are not read and decoded."""
+    rows = OrgNode.objects.filter(pk=node_id)
+    return _visible(request, (rows.only("id", "path") if check_only else rows).first(), "单位", roles)
 
 
 def access_user(request: HttpRequest, user_id: UUID, *roles: str) -> UserAccount:
@@ -147,8 +150,11 @@ def plan_visible(request: HttpRequest, row: PlanRow) -> bool:
     return below and any(paths.is_within(p, row.path) for p, _ in who.grants)
 
 
-def access_plan(request: HttpRequest, plan_id: UUID, *roles: str) -> PlanRow:
-    row = PlanRow.objects.filter(pk=plan_id).first()
+def access_plan(request: HttpRequest, plan_id: UUID, *roles: str, check_only: bool = False) -> PlanRow:
+    """``check_only``: the caller needs the verdict only (a write naming the plan), so the
+    row's JSON columns (phases, requirements, released content …) are not read and decoded."""
+    rows = PlanRow.objects.filter(pk=plan_id)
+    row = (rows.only("id", "path", "kind", "released_version") if check_only else rows).first()
     if row is None or not plan_visible(request, row):
         raise not_found("方案")
     if roles and not principal(request).may(row.path, *roles):

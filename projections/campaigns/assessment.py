@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 
 from taolun.events.campaigns import lights
 from taolun.events.campaigns.window import Window
@@ -107,4 +108,7 @@ def refresh_lights(campaign_id: UUID | None = None) -> int:
     with transaction.atomic():
         ProjectionPosition.objects.get_or_create(name=NAME)
         list(ProjectionPosition.objects.select_for_update().filter(name=NAME))
-        return assess_campaign(campaign_id)
+        changed = assess_campaign(campaign_id)
+        if changed:  # the read cache is keyed by this row: changed lights are a new version
+            ProjectionPosition.objects.filter(name=NAME).update(updated_at=timezone.now())
+        return changed

@@ -95,8 +95,8 @@ def activity_out(r: ActivityRow) -> dict:
 def log_activity(request: HttpRequest, payload: ActivityIn):
     """A branch secretary / office head (or a school admin) logs an activity, linked to the
     plan's phase, task and topics, with evidence references from ``POST /evidence``."""
-    node = access_node(request, payload.tenant_id, *LOGGERS)
-    access_plan(request, payload.plan_id)
+    node = access_node(request, payload.tenant_id, *LOGGERS, check_only=True)
+    access_plan(request, payload.plan_id, check_only=True)
     body = payload.dict(exclude_none=True)
     for key in ("tenant_id", "plan_id"):
         body.pop(key)
@@ -167,8 +167,8 @@ def suggestion_out(request: HttpRequest, r: SuggestionRow) -> dict:
 
 @router.post("/suggestions", response={201: SuggestionOut, **ERRORS}, summary="提交建议（献一策）", tags=SUGGESTIONS)
 def submit_suggestion(request: HttpRequest, payload: SuggestionIn):
-    node = access_node(request, payload.tenant_id, "admin", "secretary", "viewer")
-    access_plan(request, payload.plan_id)
+    node = access_node(request, payload.tenant_id, "admin", "secretary", "viewer", check_only=True)
+    access_plan(request, payload.plan_id, check_only=True)
     suggestion_id = run_command(request, lambda rt: rt.campaigns.submit_suggestion(
         actor(request), node.id, payload.plan_id, title=payload.title, content=payload.content,
         anonymous=payload.anonymous, topic_ids=payload.topic_ids))
@@ -246,8 +246,8 @@ def problem_out(r: ProblemRow, on: date | None = None) -> dict:
 
 @router.post("/problems", response={201: ProblemOut, **ERRORS}, summary="登记问题", tags=PROBLEMS)
 def record_problem(request: HttpRequest, payload: ProblemIn):
-    node = access_node(request, payload.tenant_id, *LOGGERS)
-    access_plan(request, payload.plan_id)
+    node = access_node(request, payload.tenant_id, *LOGGERS, check_only=True)
+    access_plan(request, payload.plan_id, check_only=True)
     problem_id = run_command(request, lambda rt: rt.campaigns.record_problem(
         actor(request), node.id, payload.plan_id, description=payload.description,
         category=payload.category, source=payload.source))

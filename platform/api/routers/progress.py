@@ -3,7 +3,8 @@
 Indexed queries only: the campaign's window (primary key), then the node's row
 with its children's rows (``(campaign_id, node_id)`` or ``(campaign_id, parent_id)``), or a
 page of a subtree (``(campaign_id, light, path)``); access is checked on the row's path. The
-answer is built from the rows and serialised once (no schema re-validation of a large dict).
+answer is built from the rows and serialised once (no schema re-validation of a large dict),
+and cached by the campaigns projection's position with an ETag (platform/api/read_cache.py).
 Days left, what has been done by today (an activity counts from its date), pace, overdue and
 soon-due rectifications, days silent and the light are computed at read time from stored
 dates with today's date in the configured zone (Asia/Shanghai). A node with measured units
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 from typing import Literal
 from uuid import UUID
-
-import json
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router
@@ -28,8 +27,10 @@ from taolun.platform.api.listing import BoundedPagination
 from taolun.platform.api.routers.campaigns import expected_version
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.outputs import NodeProgressOut, ProgressSettingsOut, UnitsPageOut
+from taolun.platform.api.read_cache import cached_json, encode
 from taolun.platform.api.schemas import ERRORS, KindName, Versioned
 from taolun.projections import progress as figures
+from taolun.projections.campaigns import NAME as CAMPAIGNS  # the reads' projection (cache key)
 from taolun.projections.campaigns import campaign_frame, time_zone
 from taolun.projections.progress_read import (
     campaign_frame_or_none, node_figures, node_row, units_below,
@@ -66,8 +67,7 @@ def _frame(campaign_id: UUID):
 
 
 def _json(body: dict) -> HttpResponse:
-    return HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                        content_type="application/json")
+    return HttpResponse(encode(body), content_type="application/json")
 
 
 @router.get("/campaigns/{campaign_id}/progress/{node_id}", response={200: NodeProgressOut, **ERRORS}, summary="单位进度（含各下级单位的数字与灯色）", operation_id="read_node_progress")
@@ -75,12 +75,17 @@ def node_progress(request: HttpRequest, campaign_id: UUID, node_id: UUID):
     """A node's figures (its whole subtree) with each child's figures, and the share of
     children that are green. A node with measured units below (branches, offices) is lit by
     their shares; the counts use their stored lights (refreshed daily by the scheduler)."""
-    frame = _frame(campaign_id)
-    # Two lookups, each on its own index (an OR of the two makes SQLite scan the campaign).
-    own = node_row(campaign_id, node_id)
-    if own is None or not principal(request).sees(own["path"]):
-        raise not_found("进度")  # a unit outside the caller's grants answers like a missing one
-    return _json(node_figures(campaign_id, own, frame, figures.today(time_zone())))
+    today = figures.today(time_zone())
+
+    def build() -> dict:
+        frame = _frame(campaign_id)
+        # Two lookups, each on its own index (an OR of the two makes SQLite scan the campaign).
+        own = node_row(campaign_id, node_id)
+        if own is None or not principal(request).sees(own["path"]):
+            raise not_found("进度")  # a unit outside the caller's grants answers like a missing one
+        return node_figures(campaign_id, own, frame, today)
+
+    return cached_json(request, CAMPAIGNS, "node_progress", (campaign_id, node_id, today), build)
 
 
 @router.get("/campaigns/{campaign_id}/progress/{node_id}/units", response={200: UnitsPageOut, **ERRORS}, summary="筛选、排序下级单位的进度", operation_id="list_progress_units")
@@ -97,15 +102,21 @@ def list_units(
     ``kind=school&without_approved_plan=true``; red branches: ``kind=branch&light=red``).
     ``light`` filters on the stored light (refreshed by the scheduler under the projection's
     lock); the answer shows the light as of today."""
-    frame = _frame(campaign_id)
-    node = node_row(campaign_id, node_id)
-    if node is None or not principal(request).sees(node["path"]):
-        raise not_found("进度")
-    count, items = units_below(
-        campaign_id, node["path"], frame, figures.today(time_zone()), kind=kind, light=light,
-        plan_status=plan_status, silent=silent, without_approved_plan=without_approved_plan,
-        sort=sort, limit=pagination.limit, offset=pagination.offset)
-    return _json({"count": count, "items": items})
+    today = figures.today(time_zone())
+    filters = dict(kind=kind, light=light, plan_status=plan_status, silent=silent,
+                   without_approved_plan=without_approved_plan, sort=sort,
+                   limit=pagination.limit, offset=pagination.offset)
+
+    def build() -> dict:
+        frame = _frame(campaign_id)
+        node = node_row(campaign_id, node_id)
+        if node is None or not principal(request).sees(node["path"]):
+            raise not_found("进度")
+        count, items = units_below(campaign_id, node["path"], frame, today, **filters)
+        return {"count": count, "items": items}
+
+    params = (campaign_id, node_id, today, *sorted(filters.items()))
+    return cached_json(request, CAMPAIGNS, "list_progress_units", params, build)
 
 
 @router.put("/campaigns/{campaign_id}/progress-settings", response={200: ProgressSettingsOut, **ERRORS}, summary="设置活动的灯色阈值", operation_id="set_progress_settings")

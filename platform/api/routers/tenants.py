@@ -4,12 +4,13 @@
 from uuid import UUID
 
 from django.db.models import Q
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from taolun.platform.api.access import access_node, principal
 from taolun.platform.api.commands import actor, run_command
+from taolun.platform.api.read_cache import cached_json
 from taolun.platform.api.schemas import (
     ERRORS,
     ArchiveIn,
@@ -22,8 +23,10 @@ from taolun.platform.api.schemas import (
 )
 from taolun.platform.runtime import get_runtime
 from taolun.projections.models import OrgNode
+from taolun.projections.org_tree import OrgTreeProjection
 
 router = Router(tags=["tenants 单位"])
+ORG = OrgTreeProjection.name  # the tree view's projection: its cache follows this position
 
 
 @router.post("/tenants", response={201: NodeOut, **ERRORS}, summary="登记单位（顶层教育局由平台运维人员登记）")
@@ -61,7 +64,11 @@ def list_tenants(request: HttpRequest, filters: Query[ListFilters]):
 @router.get("/tenants/{tenant_id}", response={200: TreeOut, **ERRORS}, summary="读取单位及其下级（depth 层）")
 def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=0, le=3)):
     """A node with its live descendants down to ``depth`` levels, each with subtree counts."""
-    node = access_node(request, tenant_id)
+    return cached_json(request, ORG, "read_tenant", (tenant_id, depth),
+                       lambda: _tree(access_node(request, tenant_id), depth))
+
+
+def _tree(node: OrgNode, depth: int) -> dict:
     # Two indexed queries in all (the node, then its subtree by path prefix), rows read as
     # plain tuples and nested in one pass: no model instances, no second validation of
     # trusted rows; the documented shape is still TreeOut.
@@ -78,7 +85,7 @@ def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=
         siblings = placed.get(out["parent_id"])
         if siblings is not None:
             siblings.append(out)
-    return JsonResponse(root, json_dumps_params={"ensure_ascii": False})
+    return root
 
 
 NODE_FIELDS = [name for name in NodeOut.model_fields if name != "children"]
