@@ -252,7 +252,7 @@ def log_an_activity_through_a_dropped_network(secretary: Person, org, tmp_path: 
     page.get_by_label("现场照片").set_input_files(str(photo))
     expect(page.locator("form[data-photos-ready='1']")).to_have_count(1)
     assert secretary.fits()
-    secretary.shot(shots, "activity-form")
+    secretary.shot(shots, "activity-form-filled")
     key = page.locator("input[name=request_key]").input_value()
 
     delivered: list[int] = []
