@@ -33,7 +33,7 @@ urlpatterns = [
     path("suggestions/<uuid:suggestion_id>/<str:action>", suggestions.suggestion_action, name="suggestion_action"),
     path("units/<uuid:unit_id>/problems", problems.unit_problems, name="unit_problems"),
     path("problems/<uuid:problem_id>", problems.problem_page, name="problem"),
-    path("problems/<uuid:problem_id>/progress", problems.report_progress, name="problem_progress"),
+    path("problems/<uuid:problem_id>/<str:action>", problems.problem_action, name="problem_action"),
     # The bureau: campaigns, the editor, publication, review, unit lists.
     path("campaigns", campaigns.campaign_list, name="campaigns"),
     path("campaigns/new", campaigns.campaign_new, name="campaign_new"),

@@ -26,6 +26,37 @@ def sign_in(page, url: str, email: str) -> None:
     expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
 
 
+def start_a_draft(page, title: str) -> str:
+    """From the campaigns list: a new draft with its header's basis document and ideology;
+    answers the editor's URL."""
+    page.get_by_role("link", name="新建活动方案").click()
+    page.get_by_label("标题").fill(title)
+    page.get_by_role("button", name="创建草稿").click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    editor_url = page.url
+    page.get_by_label("依据文件").fill("关于开展解放思想大讨论活动的通知｜扬办发〔2018〕12号")
+    page.get_by_label("指导思想").fill("以习近平新时代中国特色社会主义思想为指导")
+    page.get_by_role("button", name="保存基本信息").click()
+    expect(page.get_by_label("依据文件")).to_have_value("关于开展解放思想大讨论活动的通知｜扬办发〔2018〕12号")
+    return editor_url
+
+
+def add_a_phase_after_a_refused_one(page) -> None:
+    """学习讨论 (today - 10 to today + 40) in place, after the same phase ending before it
+    starts was refused beside the field with what was typed kept."""
+    phases = page.locator("#sec-phases")
+    phases.get_by_label("阶段名称").fill("学习讨论")
+    phases.get_by_label("开始日期").fill(day(10))
+    phases.get_by_label("结束日期").fill(day(1))  # before the start: refused beside the field
+    phases.get_by_role("button", name="添加阶段").click()
+    expect(page.locator("#sec-phases .field-error")).to_have_text("结束日期早于开始日期")
+    expect(page.locator("#sec-phases").get_by_label("阶段名称")).to_have_value("学习讨论")  # kept
+    page.locator("#sec-phases").get_by_label("开始日期").fill(day(-10))
+    page.locator("#sec-phases").get_by_label("结束日期").fill(day(40))
+    page.locator("#sec-phases").get_by_role("button", name="添加阶段").click()
+    expect(page.locator("#sec-phases .items")).to_contain_text("学习讨论")
+
+
 class Shots:
     """Each main page at 1280 px and at 375 px (the viewport only: small files)."""
 
@@ -55,28 +86,8 @@ def test_a_bureau_authors_publishes_returns_and_approves_and_the_dashboard_shows
 
     desktop.locator("nav.tabs").get_by_role("link", name="活动方案", exact=True).click()
     expect(desktop.get_by_text("还没有活动方案")).to_be_visible()
-    desktop.get_by_role("link", name="新建活动方案").click()
-    desktop.get_by_label("标题").fill("全市教育系统解放思想大讨论活动方案")
-    desktop.get_by_role("button", name="创建草稿").click()
-    expect(desktop.get_by_role("heading", name="全市教育系统解放思想大讨论活动方案")).to_be_visible()
-    editor_url = desktop.url
-
-    desktop.get_by_label("依据文件").fill("关于开展解放思想大讨论活动的通知｜扬办发〔2018〕12号")
-    desktop.get_by_label("指导思想").fill("以习近平新时代中国特色社会主义思想为指导")
-    desktop.get_by_role("button", name="保存基本信息").click()
-    expect(desktop.get_by_label("依据文件")).to_have_value("关于开展解放思想大讨论活动的通知｜扬办发〔2018〕12号")
-
-    phases = desktop.locator("#sec-phases")
-    phases.get_by_label("阶段名称").fill("学习讨论")
-    phases.get_by_label("开始日期").fill(day(10))
-    phases.get_by_label("结束日期").fill(day(1))  # before the start: refused beside the field
-    phases.get_by_role("button", name="添加阶段").click()
-    expect(desktop.locator("#sec-phases .field-error")).to_have_text("结束日期早于开始日期")
-    expect(desktop.locator("#sec-phases").get_by_label("阶段名称")).to_have_value("学习讨论")  # kept
-    desktop.locator("#sec-phases").get_by_label("开始日期").fill(day(-10))
-    desktop.locator("#sec-phases").get_by_label("结束日期").fill(day(40))
-    desktop.locator("#sec-phases").get_by_role("button", name="添加阶段").click()
-    expect(desktop.locator("#sec-phases .items")).to_contain_text("学习讨论")
+    editor_url = start_a_draft(desktop, "全市教育系统解放思想大讨论活动方案")
+    add_a_phase_after_a_refused_one(desktop)
     assert desktop.url.startswith(editor_url)  # in place, no reload
 
     topics = desktop.locator("#sec-topics")

@@ -107,3 +107,67 @@ def test_foreign_units_suggestions_and_problems_are_the_404_page(city):
         assert other.get(path).status_code == 404
     assert text_of(html(other.get(f"/problems/{city.due_soon['id']}"))) == text_of(html(other.get(f"/problems/{uuid.uuid4()}")))
     assert other.post(f"/problems/{city.due_soon['id']}/progress", {"note": "越权"}).status_code == 404
+    for action in ("rectification", "complete", "verify", "reopen"):
+        assert other.post(f"/problems/{city.due_soon['id']}/{action}", {"reason": "越权"}).status_code == 404
+    assert other.post(f"/units/{city.org.school_a['id']}/problems", {"description": "越权"}).status_code == 404
+
+
+def test_a_secretary_records_a_problem_and_plans_its_rectification_on_the_pages(city):
+    branch = city.org.branch_a["id"]
+    ledger = f"/units/{branch}/problems"
+    assert "登记问题" in html(city.secretary.web.get(ledger))
+    blank = city.secretary.web.post(ledger, {"campaign": city.campaign.id, "description": "", "category": "工作作风",
+                                             "source": "专题组织生活会"})
+    assert blank.status_code == 422 and 'value="专题组织生活会"' in html(blank)
+    assert "此项不能为空" in text_of(re.search(r'id="description".*?</p>', html(blank), re.S).group(0))
+    before = ok(city.secretary.get(f"/api/v1/tenants/{branch}/problems"))["items"]
+    recorded = city.secretary.web.post(ledger, {"campaign": city.campaign.id, "description": "调研走访不够",
+                                                "category": "工作作风", "source": "专题组织生活会"})
+    assert recorded.status_code == 302
+    after = ok(city.secretary.get(f"/api/v1/tenants/{branch}/problems"))["items"]
+    [new] = [p for p in after if p["id"] not in {b["id"] for b in before}]
+    assert (new["description"], new["category"], new["source"], new["status"]) == (
+        "调研走访不够", "工作作风", "专题组织生活会", "open")
+    assert recorded["Location"] == f"/problems/{new['id']}"
+    plan = f"/problems/{new['id']}/rectification"
+    bad_day = city.secretary.web.post(plan, {"measures": "每月走访两所学校", "lead_leader": "王书记",
+                                             "responsible_units": "第一党支部", "deadline": "下个月"})
+    assert bad_day.status_code == 422 and "每月走访两所学校" in html(bad_day)
+    assert re.search(r'id="deadline".*?class="field-error"', html(bad_day), re.S)
+    assert ok(city.secretary.get(f"/api/v1/problems/{new['id']}"))["status"] == "open"
+    assert city.secretary.web.post(plan, {"measures": "每月走访两所学校\n建立走访台账", "lead_leader": "王书记",
+                                          "responsible_units": "第一党支部", "deadline": day(20)}).status_code == 302
+    planned = ok(city.secretary.get(f"/api/v1/problems/{new['id']}"))
+    assert (planned["status"], planned["deadline"], planned["rectification"]["measures"]) == (
+        "rectifying", day(20), ["每月走访两所学校", "建立走访台账"])
+
+
+def test_completion_needs_evidence_and_the_school_above_verifies_or_reopens_with_a_reason(city):
+    branch = city.org.branch_a["id"]
+    problem = ok(city.secretary.post("/api/v1/problems", {
+        "tenant_id": branch, "plan_id": city.campaign.id, "description": "制度落实不到位", "category": "体制机制"}), 201)
+    ok(city.secretary.post(f"/api/v1/problems/{problem['id']}/rectification", {
+        "measures": ["修订制度"], "lead_leader": "赵书记", "responsible_units": ["第一党支部"], "deadline": day(10)}))
+    base = f"/problems/{problem['id']}"
+    assert "验收销号" not in html(city.secretary.web.get(base))  # the unit does not verify its own
+    unproved = city.secretary.web.post(f"{base}/complete", {"summary": "制度已修订"})
+    assert unproved.status_code == 422 and "制度已修订" in html(unproved)
+    assert "佐证" in text_of(re.search(r'id="complete-photos".*?</p>\s*<p class="field-error">.*?</p>',
+                                       html(unproved), re.S).group(0))
+    done = city.secretary.web.post(f"{base}/complete", {
+        "summary": "制度已修订", "photos": [SimpleUploadedFile("制度.jpg", JPEG, "image/jpeg")]})
+    assert done.status_code == 302
+    assert ok(city.secretary.get(f"/api/v1/problems/{problem['id']}"))["status"] == "completed"
+    assert city.secretary.web.post(f"{base}/verify", {"note": "自己验收"}).status_code == 403
+    page = html(city.school_admin.web.get(base))
+    assert "验收销号" in page and "重新打开" in page
+    no_reason = city.school_admin.web.post(f"{base}/reopen", {"reason": ""})
+    assert no_reason.status_code == 422 and "请填写理由" in text_of(html(no_reason))
+    assert city.school_admin.web.post(f"{base}/reopen", {"reason": "台账不全"}).status_code == 302
+    reopened = ok(city.school_admin.get(f"/api/v1/problems/{problem['id']}"))
+    assert (reopened["status"], reopened["reopened"], reopened["light"]) == ("rectifying", True, "yellow")
+    city.secretary.web.post(f"{base}/complete", {
+        "summary": "台账已补齐", "photos": [SimpleUploadedFile("台账.jpg", JPEG, "image/jpeg")]})
+    assert city.school_admin.web.post(f"{base}/verify", {"note": "同意销号"}).status_code == 302
+    verified = ok(city.school_admin.get(f"/api/v1/problems/{problem['id']}"))
+    assert (verified["status"], verified["light"]) == ("verified", "green")

@@ -100,6 +100,36 @@ def test_date_pickers_are_held_to_the_parent_window_and_a_date_outside_it_is_ref
     assert edit(city.school_admin, derived, "add_phase", name="校本研讨", start=day(-5), end=day(5)).status_code == 302
 
 
+def test_an_inherited_phase_is_narrowed_inside_the_parent_window_and_local_items_are_edited_in_place(city, derived):
+    page = html(city.school_admin.web.get(f"/implementation/{derived}"))
+    picker = f'id="revise_phase-start-{city.campaign.p2}" name="start" type="date" value="{day(-10)}" min="{day(-10)}" max="{day(20)}"'
+    assert picker in page  # held to the parent's phase
+    before = plan_version(city.school_admin, derived)
+    wide = edit(city.school_admin, derived, "revise_phase", item=city.campaign.p2, start=day(-15), end=day(20))
+    assert wide.status_code == 422
+    field = re.search(rf'id="revise_phase-start-{city.campaign.p2}".*?</p>', html(wide), re.S).group(0)
+    assert "超出上级时间范围" in text_of(field) and f'value="{day(-15)}"' in field  # kept, beside the date
+    assert plan_version(city.school_admin, derived) == before
+    assert edit(city.school_admin, derived, "revise_phase", item=city.campaign.p2, start=day(-8), end=day(15)).status_code == 302
+    [p2] = [p for p in ok(city.school_admin.get(f"/api/v1/plans/{derived}"))["phases"] if p["id"] == city.campaign.p2]
+    assert (p2["start"], p2["end"], p2["name"]) == (day(-8), day(15), "学习讨论")
+
+    assert edit(city.school_admin, derived, "add_topic", title="如何减轻教师负担").status_code == 302
+    assert edit(city.school_admin, derived, "add_phase", name="校本研讨", start=day(-5), end=day(5)).status_code == 302
+    plan = ok(city.school_admin.get(f"/api/v1/plans/{derived}"))
+    [topic] = [t for t in plan["topics"] if t["title"] == "如何减轻教师负担"]
+    [phase] = [p for p in plan["phases"] if p["name"] == "校本研讨"]
+    assert edit(city.school_admin, derived, "revise_topic", item=topic["id"], title="如何切实减轻教师负担",
+                description="").status_code == 302
+    assert edit(city.school_admin, derived, "revise_phase", item=phase["id"], name="校本研讨周",
+                start=day(-5), end=day(6)).status_code == 302
+    renamed = edit(city.school_admin, derived, "revise_phase", item=city.campaign.p2, name="改名", start=day(-8), end=day(15))
+    assert renamed.status_code == 422 and "继承的阶段不能改名" in text_of(html(renamed))
+    plan = ok(city.school_admin.get(f"/api/v1/plans/{derived}"))
+    assert "如何切实减轻教师负担" in [t["title"] for t in plan["topics"]]
+    assert [(p["name"], p["end"]) for p in plan["phases"] if p["id"] == phase["id"]] == [("校本研讨周", day(6))]
+
+
 def test_an_optional_topic_is_declined_only_with_a_reason(city, derived):
     optional = city.campaign.optional
     before = plan_version(city.school_admin, derived)

@@ -25,7 +25,7 @@ from taolun.events.campaigns.plan import EDITABLE
 from taolun.platform.api.access import access_own_plan, access_plan
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.form_writes import lines, perform
+from taolun.platform.web.forms import lines, perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 

@@ -18,7 +18,7 @@ from taolun.events.kernel import DomainError
 from taolun.platform.api.access import access_node
 from taolun.platform.api.errors import ApiError
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.form_writes import perform
+from taolun.platform.web.forms import perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.campaign_editor import IMPORT_NOTES

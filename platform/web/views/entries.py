@@ -36,6 +36,12 @@ def page_of(request: HttpRequest, rows, size: int = PAGE_SIZE):
     return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
+def from_above(who, path: str) -> bool:
+    """The user supervises (admin, inspector) a unit above ``path``: the write side's
+    ``check_supervisor`` for returning, verifying or reopening a unit's record."""
+    return any(role in SUPERVISORS and path.startswith(p) and p != path for p, role in who.grants)
+
+
 def unit_names(ids) -> dict[str, str]:
     return {str(n["id"]): n["name"] for n in OrgNode.objects.filter(pk__in=set(ids)).values("id", "name")}
 
@@ -67,13 +73,12 @@ def activity_page(request: HttpRequest, activity_id: UUID) -> HttpResponse:
 def _activity_response(request: HttpRequest, row: ActivityRow, errors: dict | None = None,
                        kept: dict | None = None, failed: str = "") -> HttpResponse:
     who = request.auth  # type: ignore[attr-defined]
-    above = [p for p, role in who.grants if role in SUPERVISORS and row.path.startswith(p) and p != row.path]
     form = {k: getattr(row, k) if k != "summary" else row.data.get("summary") or "" for k in CORRECTABLE}
     return render(request, "entries/activity.html", {
         "a": row, "unit": OrgNode.objects.get(pk=row.node_id), "evidence": row.data.get("evidence") or [],
         "history": row.data.get("history") or [],
         "own": row.logged_by == who.user_id and row.status != "retracted",
-        "may_return": bool(above) and row.status == "logged",
+        "may_return": from_above(who, row.path) and row.status == "logged",
         "form": {**form, **((kept or {}).get("correct") or {})}, "kept": kept or {},
         "errors": errors or {}, "failed": failed,
     }, status=422 if errors else 200)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from taolun.platform.api.access import access_own_plan, access_plan
 from taolun.platform.api.routers.campaigns import tell_children
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.form_writes import perform
+from taolun.platform.web.forms import perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.campaign_editor import editor_context, form_write

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from taolun.platform.api.access import access_plan
 from taolun.platform.api.routers.campaigns import tell_children
 from taolun.platform.runtime import get_runtime
-from taolun.platform.web.form_writes import lines, perform
+from taolun.platform.web.forms import lines, perform
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.projections import progress as figures

@@ -195,6 +195,29 @@ def add_phase(request, plan_id, form):
         expected_version=_version(form)), ("name", "start", "end"))
 
 
+def revise_phase(request, plan_id, form):
+    """Move or narrow a phase (an inherited one inside the parent's window: the write side
+    says so beside the date), rename a local one."""
+    _required(form, "start", "end")
+    forms.run(request, lambda rt: rt.campaigns.revise_phase(
+        plan_id, _actor(request), _item(form, "item"), name=form.get("name") or None, start=form["start"],
+        end=form["end"], expected_version=_version(form)), ("name", "start", "end"))
+
+
+def revise_topic(request, plan_id, form):
+    _required(form, "title")
+    forms.run(request, lambda rt: rt.campaigns.revise_topic(
+        plan_id, _actor(request), _item(form, "item"), title=form["title"],
+        description=form.get("description", ""), expected_version=_version(form)), ("title", "description"))
+
+
+def revise_task(request, plan_id, form):
+    _required(form, "title")
+    forms.run(request, lambda rt: rt.campaigns.revise_task(
+        plan_id, _actor(request), _item(form, "item"), title=form["title"], due=form.get("due") or None,
+        expected_version=_version(form)), ("title", "due"))
+
+
 def remove_phase(request, plan_id, form):
     forms.run(request, lambda rt: rt.campaigns.remove_phase(
         plan_id, _actor(request), _item(form, "item"), expected_version=_version(form)), ())
@@ -236,7 +259,8 @@ def rebase_plan(request, plan_id, form):
 
 ACTIONS: dict[str, Callable[[HttpRequest, UUID, dict], None]] = {
     "add_topic": add_topic, "remove_topic": remove_topic, "decline_topic": decline_topic,
-    "accept_topic": accept_topic, "add_phase": add_phase, "remove_phase": remove_phase,
-    "add_task": add_task, "remove_task": remove_task, "assign_task": assign_task,
+    "accept_topic": accept_topic, "revise_topic": revise_topic, "add_phase": add_phase,
+    "revise_phase": revise_phase, "remove_phase": remove_phase, "add_task": add_task,
+    "revise_task": revise_task, "remove_task": remove_task, "assign_task": assign_task,
     "unassign_task": unassign_task, "submit_plan": submit_plan, "rebase_plan": rebase_plan,
 }
