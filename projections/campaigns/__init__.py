@@ -72,6 +72,7 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
         Report,  # report jobs: the reports projection keeps them
     })
     topics = topics_of(*HANDLERS)
+    tables = TABLES
 
     def __init__(self) -> None:
         self._batch = None
@@ -106,6 +107,9 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
 
     def _dispatch(self, event: Any) -> None:
         self.HANDLERS[type(event)](self, event)
+
+    def forget(self) -> None:
+        self._batch = None
 
     def clear(self) -> None:
         self._batch = None
