@@ -92,11 +92,13 @@ class ProjectionRunner:
         mapper: Mapper,
         projections: Sequence[Projection],
         batch_size: int = 500,
+        rebuild_batch_size: int = REBUILD_BATCH,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
         self._lock = threading.Lock()
         self._advanced = threading.Condition()
         self._wake = threading.Event()
@@ -467,7 +469,7 @@ class Replay:
         topics = sorted(set().union(*(p.topics for p in self.projections)))
         decoded: dict[int, Any] = {}
         while batch := self.runner.recorder.select_notifications(
-            start=self.position, limit=REBUILD_BATCH, stop=head, topics=topics, inclusive_of_start=False,
+            start=self.position, limit=self.runner.rebuild_batch_size, stop=head, topics=topics, inclusive_of_start=False,
         ):
             decoded.clear()
             self.runner._fold(self.projections, batch, decoded, self.failures)
