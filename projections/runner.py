@@ -383,13 +383,19 @@ class ProjectionRunner:
         self, names: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None
     ) -> list[TableCheck]:
         """Rebuild the chosen projections into shadow tables and compare them with the live
-        ones (row counts, content checksums); the live tables are not changed."""
+        ones (row counts, content checksums) at the live tables' position; the live tables
+        are brought up to date first and are not changed otherwise."""
         chosen = [p for p in self.projections if names is None or p.name in names]
-        with self._lock, Replay(self, chosen, progress) as replay:
-            replay.fill()
-            with transaction.atomic():
-                replay.finish()  # holds the positions: the live tables stand still meanwhile
-                return replay.compare()
+        with self._lock:
+            while self._step(chosen):
+                pass
+            with Replay(self, chosen, progress) as replay:
+                replay.fill(until=min(self.positions()[p.name] for p in chosen))
+                with transaction.atomic():
+                    # Holding the positions, the live tables stand still while they are read.
+                    positions = self._lock_positions(sorted(p.name for p in chosen))
+                    replay.fill(until=min(positions.values()))
+                    return replay.compare()
 
     def _set_positions(self, projections: Sequence[Projection], position: int) -> None:
         for projection in projections:
@@ -463,9 +469,12 @@ class Replay:
             with transaction.atomic():
                 shadow.drop_shadows(self.tables)
 
-    def fill(self) -> int:
-        """Fold the log, up to its head as it stands now, into the shadows; answer that head."""
+    def fill(self, until: int | None = None) -> int:
+        """Fold the log, up to its head as it stands now (or ``until``), into the shadows;
+        answer that position."""
         head = self.runner.recorder.max_notification_id() or 0
+        if until is not None:
+            head = min(head, until)
         topics = sorted(set().union(*(p.topics for p in self.projections)))
         decoded: dict[int, Any] = {}
         while batch := self.runner.recorder.select_notifications(
