@@ -234,7 +234,8 @@ def report_checks(checks) -> int:
             f"[red]DIFFERENT[/]: {check.only_live} row(s) only live, {check.only_rebuilt} only rebuilt")
         checksums = check.live_checksum[:12] if check.same else f"{check.live_checksum[:12]} / {check.rebuilt_checksum[:12]}"
         table.add_row(check.table, str(check.live_rows), str(check.rebuilt_rows), checksums, result)
-    Console().print(table)
+    # Piped (a log, a cron mail): wide enough that table names are never cut.
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
     different = [c.table for c in checks if not c.same]
     if different:
         print(f"verify: {len(different)} of {len(checks)} tables differ from a rebuild: {', '.join(different)}",
