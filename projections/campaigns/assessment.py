@@ -17,7 +17,7 @@ from django.db import transaction
 from taolun.events.campaigns import lights
 from taolun.events.campaigns.window import Window
 from taolun.projections import progress as figures
-from taolun.projections.campaigns.batch import update_many
+from taolun.projections.bulk import update_many
 from taolun.projections.models import PlanRow, ProgressRow, ProjectionPosition
 from taolun.tenants import paths
 

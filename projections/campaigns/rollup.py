@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from taolun.events.campaigns.plan_status import unit_plan_status
 from taolun.projections import progress as figures
+from taolun.projections.bulk import update_many
 from taolun.projections.campaigns.assessment import assess_row, campaign_frame, time_zone
-from taolun.projections.campaigns.batch import CHUNK, InBatch, update_many
+from taolun.projections.campaigns.batch import CHUNK, InBatch
 from taolun.projections.campaigns.own_figures import ALL_PARTS, compute_own
 from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
 from taolun.tenants import paths
