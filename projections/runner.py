@@ -395,6 +395,7 @@ class ProjectionRunner:
                     # Holding the positions, the live tables stand still while they are read.
                     positions = self._lock_positions(sorted(p.name for p in chosen))
                     replay.fill(until=min(positions.values()))
+                    replay.end()
                     return replay.compare()
 
     def _set_positions(self, projections: Sequence[Projection], position: int) -> None:
@@ -453,6 +454,9 @@ class Replay:
         try:
             for projection in self.projections:
                 projection.clear()  # empties the (new) shadows and any state held in memory
+                begin = getattr(projection, "begin_replay", None)
+                if begin is not None:
+                    begin()
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -494,7 +498,16 @@ class Replay:
         """Inside the swap's transaction: hold the positions (the live runner waits) and fold
         what was appended since."""
         self.runner._lock_positions(sorted(p.name for p in self.projections))
-        return self.fill()
+        head = self.fill()
+        self.end()
+        return head
+
+    def end(self) -> None:
+        """The replay is complete: let each projection settle what it deferred."""
+        for projection in self.projections:
+            end = getattr(projection, "end_replay", None)
+            if end is not None:
+                end()
 
     def swap(self) -> None:
         shadow.swap_in(self.models)
