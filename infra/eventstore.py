@@ -126,6 +126,7 @@ class Applications:
             self._build(config, evidence)
 
     def _build(self, config: Config, evidence: Any) -> None:
+        from taolun.infra.fast_json import reading_mapper
         from taolun.events.campaigns.application import Campaigns
         from taolun.events.reports.application import Reports
         from taolun.tenants.application import Tenancy
@@ -142,7 +143,8 @@ class Applications:
         self.campaigns = Campaigns(env=env, org=self.tenancy, evidence=evidence)
         self.reports = Reports(env=env)
         self.recorder = self.tenancy.recorder
-        self.mapper = self.tenancy.mapper
+        # The projections only decode: they read with orjson (infra/fast_json.py).
+        self.mapper = reading_mapper(self.tenancy.mapper)
 
     def close(self) -> None:
         self.tenancy.close()

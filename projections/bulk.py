@@ -14,27 +14,36 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, models
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Fields whose Python value is already what the database driver takes.
 PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any]:
-    """The function turning ``field``'s Python value into what the driver writes."""
-    postgres = connection.vendor == "postgresql"
+def _converter(field: models.Field, copy: bool = True) -> Callable[[Any], Any]:
+    """The function turning ``field``'s Python value into what the driver writes (``copy``:
+    for PostgreSQL's COPY rather than a statement's parameters)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    postgres = db.vendor == "postgresql"
     if isinstance(field, models.UUIDField):
         if postgres:
             return lambda v: v
-        return lambda v: v.hex if isinstance(v, UUID) else field.get_db_prep_save(v, connection)
+        return lambda v: v.hex if isinstance(v, UUID) else field.get_db_prep_save(v, db)
     if isinstance(field, PLAIN) and not field.choices:
         return lambda v: v
-    if postgres and isinstance(field, models.JSONField):
-        # COPY takes jsonb as text; PostgreSQL normalises it like any other jsonb value.
+    if isinstance(field, models.JSONField) and (copy or not postgres):
+        # What the field writes (``adapt_json_value``); COPY takes jsonb as this text too.
         return lambda v: None if v is None else json.dumps(v, cls=field.encoder)
     if postgres and isinstance(field, (models.DateTimeField, models.DecimalField)):
         return lambda v: v  # psycopg dumps datetimes (aware) and decimals itself
-    return lambda v: field.get_db_prep_save(v, connection)
+    if isinstance(field, models.DateTimeField) and db.timezone_name == "UTC":
+        # SQLite's ``adapt_datetimefield_value``: UTC, naive, ``str``.
+        return lambda v: str(v.astimezone(dt_timezone.utc).replace(tzinfo=None)) if (
+            isinstance(v, datetime) and v.tzinfo is not None) else field.get_db_prep_save(v, db)
+    return lambda v: field.get_db_prep_save(v, db)
 
 
 def _columns(model: type[models.Model], names: Sequence[str] | None) -> list[models.Field]:
@@ -72,15 +81,8 @@ def update_many(model: type[models.Model], rows: Sequence[models.Model], fields:
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table), ", ".join(f"{quote(c.column)} = %s" for c in cols), quote(meta.pk.column))
-    convert = [(c.attname, _converter_for_update(c)) for c in cols]
-    pk = _converter_for_update(meta.pk)
+    convert = [(c.attname, _converter(c, copy=False)) for c in cols]
+    pk = _converter(meta.pk, copy=False)
     params = [[c(getattr(r, a)) for a, c in convert] + [pk(r.pk)] for r in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-
-
-def _converter_for_update(field: models.Field) -> Callable[[Any], Any]:
-    """Parameters of an ordinary statement (not COPY): JSON goes through the field."""
-    if isinstance(field, models.JSONField):
-        return lambda v: field.get_db_prep_save(v, connection)
-    return _converter(field)
