@@ -59,6 +59,15 @@ class Projection(ABC):
     Within one batch the projections run one after the other in the runner's order, each
     over all of its events: a projection's ``end_batch`` has run before the next
     projection sees the batch, so later projections read the flushed rows.
+
+    Optional replay hooks (a rebuild, see :meth:`ProjectionRunner.rebuild`):
+
+    ``begin_replay()`` / ``end_replay()``
+        Around a whole replay into shadow tables: a projection may leave work that does not
+        change the result (figures computed from rows it has written) for ``end_replay``,
+        which runs inside the transaction of the swap, after the last batch.
+    ``forget()``
+        After a replay, whatever happened: drop anything held in memory about the shadows.
     """
 
     name: str
