@@ -36,8 +36,8 @@ def copy_activities(rt, target: int) -> int:
     """Copy the log's ``Activity.Logged`` events under new aggregate ids until the log holds
     ``target`` events; answer its size."""
     recorder = rt.apps.recorder
-    table = recorder.events_table_name
     postgres = rt.config.database.is_postgres
+    table = f"{recorder.datastore.schema}.{recorder.events_table_name}" if postgres else recorder.events_table_name
     # SQLite keeps ids as hyphenated text and numbers notifications by rowid.
     new_id = "gen_random_uuid()" if postgres else (
         "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' "
