@@ -48,7 +48,8 @@ def copy_activities(rt, target: int) -> int:
     while head < target:
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(f"SELECT min(topic) FROM {table} WHERE topic LIKE {mark}", ["%Activity.Logged"])
-            topic = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            topic = next(iter(row.values())) if isinstance(row, dict) else row[0]  # psycopg: dict rows
             cursor.execute(
                 f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
                 f"SELECT {new_id}, originator_version, topic, state FROM {table} "
