@@ -375,7 +375,7 @@ class ProjectionRunner:
         chosen = [p for p in self.projections if names is None or p.name in names]
         with self._lock:
             with Replay(self, chosen, progress) as replay:
-                head = replay.fill()
+                replay.fill()  # the bulk of the log, outside the swap's transaction
                 with transaction.atomic():
                     head = replay.finish()
                     # Replaying the whole log applied every parked event again.
