@@ -99,7 +99,7 @@ def test_verify_finds_nothing_to_report_on_tables_that_match_the_log(runtime):
     busy_history(runtime)
     runtime.runner.catch_up()
     checks = runtime.runner.verify()
-    assert checks and all(check.same for check in checks)
+    assert checks and [c for c in checks if not c.same] == []
     assert {c.table for c in checks} >= {"projections_progressrow", "projections_orgnode"}
     assert shadow_tables() == []
 
