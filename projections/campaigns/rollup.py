@@ -27,7 +27,7 @@ from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
 from taolun.tenants import paths
 
 # Stale nodes recomputed at once: bounds the detail rows held in memory.
-RECOMPUTE_SLICE = 500
+RECOMPUTE_SLICE = 100
 # The progress fields a settle writes (plan ids, paths and parents change only in SQL).
 PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_status", "upstream_changed",
                    "governing_plan_id", "updated_at"]
