@@ -127,6 +127,7 @@ class Applications:
 
     def _build(self, config: Config, evidence: Any) -> None:
         from taolun.events.audit.application import Audit
+        from taolun.infra.fast_json import reading_mapper
         from taolun.events.campaigns.application import Campaigns
         from taolun.events.reports.application import Reports
         from taolun.tenants.application import Tenancy
@@ -144,7 +145,8 @@ class Applications:
         self.reports = Reports(env=env)
         self.audit = Audit(env=env, org=self.tenancy)
         self.recorder = self.tenancy.recorder
-        self.mapper = self.tenancy.mapper
+        # The projections only decode: they read with orjson (infra/fast_json.py).
+        self.mapper = reading_mapper(self.tenancy.mapper)
 
     def close(self) -> None:
         self.tenancy.close()

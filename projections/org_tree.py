@@ -63,6 +63,7 @@ class AddCounts(Func):
 
 class OrgTreeProjection(Projection):
     name = "org"
+    tables = (ApiToken, Grant, UserAccount, OrgNode)
 
     # Nodes this process registered, as committed, for the write that asks for its own
     # node right after (``take_written``): spares reading back the row just written.
@@ -119,10 +120,14 @@ class OrgTreeProjection(Projection):
             self._paths.clear()
 
     def clear(self) -> None:
+        self.forget()
+        for model in self.tables:
+            model.objects.all().delete()
+
+    def forget(self) -> None:
+        """Drop what this process holds in memory (after a rebuild into shadow tables)."""
         self._reset()
         self._written.clear()
-        for model in (ApiToken, Grant, UserAccount, OrgNode):
-            model.objects.all().delete()
 
     def _flush(self) -> None:
         """Write the buffered nodes (one bulk insert) and count changes (one UPDATE each)."""

@@ -19,12 +19,14 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
+from taolun.projections import shadow
 from taolun.projections.models import ParkedEvent, ProjectionPosition
 
 log = logging.getLogger("taolun.projections")
@@ -33,6 +35,9 @@ log = logging.getLogger("taolun.projections")
 # nothing is parked; the runner retries the batch later.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 MAX_ERROR_LENGTH = 2000
+# A rebuild folds this many events per batch: large batches let a projection settle many
+# events in one set-based write; the rows a batch touches stay in memory until it ends.
+REBUILD_BATCH = 10_000
 
 
 class Projection(ABC):
@@ -54,11 +59,23 @@ class Projection(ABC):
     Within one batch the projections run one after the other in the runner's order, each
     over all of its events: a projection's ``end_batch`` has run before the next
     projection sees the batch, so later projections read the flushed rows.
+
+    Optional replay hooks (a rebuild, see :meth:`ProjectionRunner.rebuild`):
+
+    ``begin_replay()`` / ``end_replay()``
+        Around a whole replay into shadow tables: a projection may leave work that does not
+        change the result (figures computed from rows it has written) for ``end_replay``,
+        which runs inside the transaction of the swap, after the last batch.
+    ``forget()``
+        After a replay, whatever happened: drop anything held in memory about the shadows.
     """
 
     name: str
     # Topics (``module:Class.Event``) this projection reads; others are skipped undecoded.
     topics: frozenset[str]
+    # The tables (models) this projection owns and ``clear`` empties: a rebuild fills
+    # shadows of them and swaps them in (projections/shadow.py).
+    tables: tuple[type, ...] = ()
 
     @abstractmethod
     def apply(self, event: Any, notification: Notification) -> None:
@@ -84,11 +101,13 @@ class ProjectionRunner:
         mapper: Mapper,
         projections: Sequence[Projection],
         batch_size: int = 500,
+        rebuild_batch_size: int = REBUILD_BATCH,
     ) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.rebuild_batch_size = rebuild_batch_size
         self._lock = threading.Lock()
         self._advanced = threading.Condition()
         self._wake = threading.Event()
@@ -347,26 +366,186 @@ class ProjectionRunner:
     def rebuild(
         self, names: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None
     ) -> int:
-        """Clear the chosen projections and replay the whole log into them."""
+        """Replay the whole log into shadows of the chosen projections' tables and swap them
+        in at once (docs/projections.md); answer the log's head at the swap.
+
+        Readers see the old tables until the swap; a rebuild that fails leaves them as they
+        were. The fold is each projection's own ``begin_batch``/``apply``/``end_batch``,
+        over large batches."""
         chosen = [p for p in self.projections if names is None or p.name in names]
-        total = self.recorder.max_notification_id() or 0
         with self._lock:
-            with self._advanced:
-                self._applied = 0
-            with transaction.atomic():
-                # Replaying the whole log applies every parked event again (or parks it anew).
-                ParkedEvent.objects.filter(projection__in=[p.name for p in chosen]).delete()
-                for projection in chosen:
-                    projection.clear()
-                    ProjectionPosition.objects.update_or_create(
-                        name=projection.name, defaults={"position": 0}
-                    )
-            while self._step(chosen):
-                if progress:
-                    progress(min(self.positions()[p.name] for p in chosen), total)
+            with Replay(self, chosen, progress) as replay:
+                replay.fill()  # the bulk of the log, outside the swap's transaction
+                with transaction.atomic():
+                    head = replay.finish()
+                    # Replaying the whole log applied every parked event again.
+                    ParkedEvent.objects.filter(projection__in=[p.name for p in chosen]).delete()
+                    replay.swap()
+                    for failed in replay.failures:
+                        self._park(*failed)
+                    self._set_positions(chosen, head)
         with self._advanced:
             self._advanced.notify_all()
-        return total
+        return head
+
+    def verify(
+        self, names: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> list[TableCheck]:
+        """Rebuild the chosen projections into shadow tables and compare them with the live
+        ones (row counts, content checksums) at the live tables' position; the live tables
+        are brought up to date first and are not changed otherwise."""
+        chosen = [p for p in self.projections if names is None or p.name in names]
+        with self._lock:
+            while self._step(chosen):
+                pass
+            with Replay(self, chosen, progress) as replay:
+                replay.fill(until=min(self.positions()[p.name] for p in chosen))
+                with transaction.atomic():
+                    # Holding the positions, the live tables stand still while they are read.
+                    positions = self._lock_positions(sorted(p.name for p in chosen))
+                    replay.fill(until=min(positions.values()))
+                    replay.end()
+                    return replay.compare()
+
+    def _set_positions(self, projections: Sequence[Projection], position: int) -> None:
+        for projection in projections:
+            ProjectionPosition.objects.update_or_create(
+                name=projection.name, defaults={"position": position})
+
+    def _fold(
+        self, projections: Sequence[Projection], batch: list[Notification], decoded: dict[int, Any],
+        failures: list[tuple[Projection, Notification, Exception]],
+    ) -> None:
+        """Apply ``batch`` to every projection in one transaction; when that fails, event by
+        event, each projection in a savepoint, noting the events that still fail."""
+        try:
+            with transaction.atomic():
+                for projection in projections:
+                    self._apply(projection, batch, decoded)
+            return
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            log.warning("rebuild batch failed; applying it event by event", exc_info=True)
+        for notification in batch:
+            with transaction.atomic():
+                for projection in projections:
+                    try:
+                        with transaction.atomic():
+                            self._apply(projection, [notification], decoded)
+                    except TRANSIENT_ERRORS:
+                        raise
+                    except Exception as error:
+                        failures.append((projection, notification, error))
+
+
+class Replay:
+    """One rebuild's replay: shadows created on entry, filled batch by batch, swapped in
+    or compared, and dropped on exit whatever happened."""
+
+    def __init__(
+        self, runner: ProjectionRunner, projections: Sequence[Projection],
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.runner = runner
+        self.projections = list(projections)
+        self.progress = progress
+        self.models = [m for p in self.projections for m in p.tables]
+        self.tables = [m._meta.db_table for m in self.models]
+        self.position = 0
+        self.failures: list[tuple[Projection, Notification, Exception]] = []
+        self._pointing = shadow.pointing_at_shadows(self.models)
+
+    def __enter__(self) -> Replay:
+        with transaction.atomic():
+            shadow.create_shadows(self.tables)
+        self._pointing.__enter__()
+        try:
+            for projection in self.projections:
+                projection.clear()  # empties the (new) shadows and any state held in memory
+                begin = getattr(projection, "begin_replay", None)
+                if begin is not None:
+                    begin()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._pointing.__exit__(None, None, None)
+        finally:
+            for projection in self.projections:
+                forget = getattr(projection, "forget", None)
+                if forget is not None:
+                    forget()  # nothing built in the shadows may outlive them
+            with transaction.atomic():
+                shadow.drop_shadows(self.tables)
+
+    def fill(self, until: int | None = None) -> int:
+        """Fold the log, up to its head as it stands now (or ``until``), into the shadows;
+        answer that position."""
+        head = self.runner.recorder.max_notification_id() or 0
+        if until is not None:
+            head = min(head, until)
+        topics = sorted(set().union(*(p.topics for p in self.projections)))
+        decoded: dict[int, Any] = {}
+        while batch := self.runner.recorder.select_notifications(
+            start=self.position, limit=self.runner.rebuild_batch_size, stop=head, topics=topics, inclusive_of_start=False,
+        ):
+            decoded.clear()
+            self.runner._fold(self.projections, batch, decoded, self.failures)
+            self.position = batch[-1].id
+            if self.progress:
+                self.progress(self.position, head)
+        self.position = max(self.position, head)
+        if self.progress:
+            self.progress(self.position, head)
+        return self.position
+
+    def finish(self) -> int:
+        """Inside the swap's transaction: hold the positions (the live runner waits) and fold
+        what was appended since."""
+        self.runner._lock_positions(sorted(p.name for p in self.projections))
+        head = self.fill()
+        self.end()
+        return head
+
+    def end(self) -> None:
+        """The replay is complete: let each projection settle what it deferred."""
+        for projection in self.projections:
+            end = getattr(projection, "end_replay", None)
+            if end is not None:
+                end()
+
+    def swap(self) -> None:
+        shadow.swap_in(self.models)
+
+    def compare(self) -> list[TableCheck]:
+        checks = []
+        for model, table in zip(self.models, self.tables, strict=True):
+            live, rebuilt = shadow.table_sum(model, table), shadow.table_sum(model, shadow.shadow_name(table))
+            checks.append(TableCheck(
+                table, live.rows, rebuilt.rows, live.checksum, rebuilt.checksum,
+                only_live=len(live.digests - rebuilt.digests), only_rebuilt=len(rebuilt.digests - live.digests)))
+        return checks
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    """One table of ``rebuild --verify``: the live rows against a fresh rebuild's."""
+
+    table: str
+    live_rows: int
+    rebuilt_rows: int
+    live_checksum: str
+    rebuilt_checksum: str
+    only_live: int  # rows (by content) found only in the live table
+    only_rebuilt: int
+
+    @property
+    def same(self) -> bool:
+        return self.live_rows == self.rebuilt_rows and self.live_checksum == self.rebuilt_checksum
 
 
 def describe(error: Exception) -> str:

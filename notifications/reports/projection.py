@@ -32,6 +32,7 @@ def _subject_path(subject_type: str, subject_id: object) -> str:
 
 class ReportsProjection(Projection):
     name = "reports"
+    tables = (ReportJob,)
 
     def requested(self, event: Report.Requested, notification: Notification) -> None:
         subject_type = KINDS[event.kind][0]

@@ -29,6 +29,7 @@ every event of the write side is one or the other).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -74,13 +75,34 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
         HistoryRead,  # an auditor's read: the history projection keeps it
     })
     topics = topics_of(*HANDLERS)
+    tables = TABLES
 
     def __init__(self) -> None:
         self._batch = None
+        # During a replay: the (campaign, node) pairs whose own figures are stale and the
+        # subtrees to recount, carried from batch to batch (see begin_replay).
+        self._carried: tuple[dict, set] | None = None
+
+    def begin_replay(self) -> None:
+        """A rebuild begins: batches write their detail rows but leave the own figures stale
+        until the replay ends (or a structural event settles them), so each node's figures
+        are computed once instead of once per batch — the figures are a function of the
+        detail rows, the same whenever they are computed."""
+        self._carried = (defaultdict(set), set())
+
+    def end_replay(self) -> None:
+        """The replay reached its end: settle every figure still stale."""
+        self.begin_batch()
+        try:
+            self.settle()
+        finally:
+            self._batch, self._carried = None, None
 
     def begin_batch(self) -> None:
         """Called by the runner inside the batch's transaction, before its first event."""
         self._batch = Batch()
+        if self._carried is not None:
+            self._batch.stale, self._batch.recount = self._carried
 
     def end_batch(self) -> None:
         """Called by the runner inside the batch's transaction, after its last event and
@@ -91,7 +113,11 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
                 self.b.prefetch(events)
                 for event in events:
                     self._dispatch(event)
-                self.settle()
+                if self._carried is None:
+                    self.settle()
+                else:
+                    self.flush()
+                    self._carried = (self.b.stale, self.b.recount)
             finally:
                 self._batch = None
 
@@ -108,6 +134,9 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
 
     def _dispatch(self, event: Any) -> None:
         self.HANDLERS[type(event)](self, event)
+
+    def forget(self) -> None:
+        self._batch, self._carried = None, None
 
     def clear(self) -> None:
         self._batch = None

@@ -18,7 +18,7 @@ from django.utils import timezone
 from taolun.events.campaigns import lights
 from taolun.events.campaigns.window import Window
 from taolun.projections import progress as figures
-from taolun.projections.campaigns.batch import update_many
+from taolun.projections.bulk import update_many
 from taolun.projections.models import PlanRow, ProgressRow, ProjectionPosition
 from taolun.tenants import paths
 

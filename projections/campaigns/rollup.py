@@ -19,12 +19,15 @@ from django.utils import timezone
 
 from taolun.events.campaigns.plan_status import unit_plan_status
 from taolun.projections import progress as figures
+from taolun.projections.bulk import update_many
 from taolun.projections.campaigns.assessment import assess_row, campaign_frame, time_zone
-from taolun.projections.campaigns.batch import CHUNK, InBatch, update_many
+from taolun.projections.campaigns.batch import CHUNK, InBatch
 from taolun.projections.campaigns.own_figures import ALL_PARTS, compute_own
 from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
 from taolun.tenants import paths
 
+# Stale nodes recomputed at once: bounds the detail rows held in memory.
+RECOMPUTE_SLICE = 100
 # The progress fields a settle writes (plan ids, paths and parents change only in SQL).
 PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_status", "upstream_changed",
                    "governing_plan_id", "updated_at"]
@@ -64,9 +67,23 @@ class Rollup(InBatch):
                 self.stale(campaign_id, node_id, "reqs")
         if b.stale:
             stale, b.stale = b.stale, defaultdict(set)
-            self._recompute(stale)
+            keys = list(stale)
+            # In slices, so the detail rows read at once stay bounded (a rebuild's last
+            # settle recomputes every node).
+            for i in range(0, len(keys), RECOMPUTE_SLICE):
+                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]})
+                if len(keys) > RECOMPUTE_SLICE:
+                    self.write_progress()
+                    b.progress = {}
         self.write_progress()
         b.progress, b.roots = {}, None
+
+    def flush(self) -> None:
+        """Write the detail rows and the progress rows changed so far; what is stale stays
+        stale (a replay settles it later)."""
+        self.b.flush_details()
+        self.write_progress()
+        self.b.progress = {}
 
     def write_progress(self) -> None:
         b = self.b

@@ -1,5 +1,8 @@
 """The ``taolun`` command as an operator meets it."""
 
+import subprocess
+import sys
+
 from tests.conftest import Server
 from tests.e2e.client import Client
 
@@ -39,3 +42,29 @@ def test_clients_that_hammer_the_api_are_throttled_with_429():
         assert reply.code == "throttled"
     finally:
         throttled.stop()
+
+
+def corrupt(server: Server, sql: str) -> None:
+    """Change a live row behind the projections' back, as an intruder with database access."""
+    subprocess.run([sys.executable, "-c", (
+        "from taolun.platform.cli import setup_django; setup_django()\n"
+        "from django.db import connection\n"
+        f"connection.cursor().execute({sql!r})\n")], env=server.env, check=True, timeout=120)
+
+
+def test_rebuild_verify_passes_on_untouched_tables_and_reports_a_corrupted_row():
+    own = Server("verify")
+    own.taolun("migrate")
+    own.taolun("operator", "create", "verify.ops@taolun.test", "--name", "运维")
+    clean = own.taolun("rebuild", "--verify")
+    assert "verifying all projections" in clean.stdout and "events/s" in clean.stdout
+    assert "projections_useraccount" in clean.stdout and "DIFFERENT" not in clean.stdout
+    assert "all" in clean.stderr and "equal a rebuild" in clean.stderr
+
+    corrupt(own, "UPDATE projections_useraccount SET name = '冒名'")
+    found = own.taolun("rebuild", "--verify", check=False)
+    assert found.returncode == 1
+    assert "projections_useraccount" in found.stderr and "DIFFERENT" in found.stdout
+
+    own.taolun("rebuild")  # repairs the live tables from the log
+    assert own.taolun("rebuild", "--verify").returncode == 0

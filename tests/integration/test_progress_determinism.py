@@ -90,7 +90,7 @@ def busy_history(runtime):
 
 def rebuild(runtime, batch_size: int) -> dict:
     runner = ProjectionRunner(runtime.apps.recorder, runtime.apps.mapper, [CampaignProjection()],
-                              batch_size=batch_size)
+                              batch_size=batch_size, rebuild_batch_size=batch_size)
     runner.rebuild(["campaigns"])
     return runner
 

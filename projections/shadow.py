@@ -1,0 +1,168 @@
+"""Shadow tables: a projection rebuilt beside its live tables, then swapped in at once.
+
+A rebuild writes into ``<table>__shadow`` (same columns, keys and indexes as the live
+table) while readers keep reading the live one. When the replay is complete, one
+transaction empties each live table and copies the shadow's rows into it (set-based, inside
+the database), then drops the shadow: readers see the old model or the new one, never a
+half-built one. A rebuild that fails drops its shadows and leaves the live tables as they
+were. ``--verify`` compares the shadows with the live tables instead of swapping them.
+
+While the shadows are being filled, the models point at them (:func:`pointing_at`): the
+projections' own code — the same fold the live runner uses — writes them unchanged. The
+pointer is process-wide, so a rebuild runs in its own process (``taolun rebuild``) or, in
+tests, while nothing else in the process reads those tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, models
+
+SUFFIX = "__shadow"
+
+
+def shadow_name(table: str) -> str:
+    return f"{table}{SUFFIX}"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _sqlite_ddl(table: str) -> list[str]:
+    """The statements that made ``table`` and its indexes, renamed for its shadow."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+            "ORDER BY type = 'index'", [table])
+        found = cursor.fetchall()
+    statements = []
+    for kind, name, sql in found:
+        if kind == "table":
+            head = re.compile(r'^CREATE TABLE\s+"?' + re.escape(table) + r'"?', re.IGNORECASE)
+            statements.append(head.sub(f"CREATE TABLE {_quote(shadow_name(table))}", sql, count=1))
+        elif kind == "index":
+            head = re.compile(r'^(CREATE (?:UNIQUE )?INDEX)\s+"?' + re.escape(name) + r'"?\s+ON\s+"?'
+                              + re.escape(table) + r'"?', re.IGNORECASE)
+            statements.append(head.sub(
+                lambda m: f"{m.group(1)} {_quote(shadow_name(name))} ON {_quote(shadow_name(table))}",
+                sql, count=1))
+    return statements
+
+
+def create_shadows(tables: Sequence[str]) -> None:
+    """Fresh, empty shadows of ``tables`` (an old one left by a crash is dropped first)."""
+    drop_shadows(tables)
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TABLE {_quote(shadow_name(table))} (LIKE {_quote(table)} INCLUDING ALL)")
+            else:
+                for statement in _sqlite_ddl(table):
+                    cursor.execute(statement)
+
+
+def drop_shadows(tables: Sequence[str]) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote(shadow_name(table))}")
+
+
+def swap_in(models_: Sequence[type[models.Model]]) -> None:
+    """Replace each live table's rows by its shadow's and drop the shadow; call it inside
+    the transaction that also moves the projection's position."""
+    with connection.cursor() as cursor:
+        for model in models_:
+            table = live_table(model)
+            columns = ", ".join(_quote(f.column) for f in model._meta.concrete_fields)
+            cursor.execute(f"DELETE FROM {_quote(table)}")
+            cursor.execute(f"INSERT INTO {_quote(table)} ({columns}) "
+                           f"SELECT {columns} FROM {_quote(shadow_name(table))}")
+            cursor.execute(f"DROP TABLE {_quote(shadow_name(table))}")
+            if connection.vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField):
+                # Rows came with their ids: the identity continues after the highest one
+                # (SQLite's AUTOINCREMENT follows explicit ids by itself).
+                pk = _quote(model._meta.pk.column)
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({pk}), 1), "
+                    f"max({pk}) IS NOT NULL) FROM {_quote(table)}", [_quote(table), model._meta.pk.column])
+
+
+# -- pointing the models at the shadows ---------------------------------------------------
+
+_LIVE: dict[type[models.Model], str] = {}
+
+
+def live_table(model: type[models.Model]) -> str:
+    return _LIVE.get(model, model._meta.db_table)
+
+
+def _point(model: type[models.Model], table: str) -> None:
+    model._meta.db_table = table
+    for field in model._meta.concrete_fields:
+        field.__dict__.pop("cached_col", None)  # a Col caches its table's name
+
+
+@contextmanager
+def pointing_at_shadows(models_: Sequence[type[models.Model]]) -> Iterator[None]:
+    """While inside, the ORM reads and writes ``models_`` in their shadow tables."""
+    for model in models_:
+        _LIVE[model] = model._meta.db_table
+        _point(model, shadow_name(model._meta.db_table))
+    try:
+        yield
+    finally:
+        for model in models_:
+            _point(model, _LIVE.pop(model))
+
+
+# -- comparing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableSum:
+    """A table's row count and a checksum of its content, whatever the rows' order."""
+
+    rows: int
+    checksum: str
+    digests: frozenset[str]
+
+
+def compared_columns(model: type[models.Model]) -> list[str]:
+    """The columns a rebuild must reproduce: not generated ids, not the time of writing."""
+    return [f.column for f in model._meta.concrete_fields
+            if not isinstance(f, models.AutoField) and f.name != "updated_at"]
+
+
+def _canonical_json(value: object) -> str:
+    """A JSON column's value with its keys sorted: the live path may build an object key by
+    key (in SQL) and a rebuild in one go; the content is what must match, not the order."""
+    if isinstance(value, (str, bytes)):
+        value = json.loads(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def table_sum(model: type[models.Model], table: str) -> TableSum:
+    columns = compared_columns(model)
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    json_at = [i for i, c in enumerate(columns) if isinstance(by_column[c], models.JSONField)]
+    digests = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_quote(c) for c in columns)} FROM {_quote(table)}")
+        while chunk := cursor.fetchmany(5000):
+            for row in chunk:
+                if json_at:
+                    row = list(row)
+                    for i in json_at:
+                        row[i] = None if row[i] is None else _canonical_json(row[i])
+                digests.append(hashlib.sha256(repr(tuple(row)).encode()).hexdigest())
+    digests.sort()
+    total = hashlib.sha256("".join(digests).encode()).hexdigest()
+    return TableSum(len(digests), total, frozenset(digests))
