@@ -37,6 +37,7 @@ def event_data(event: Any) -> dict[str, Any]:
 
 class HistoryProjection(Projection):
     name = "history"
+    tables = (HistoryEntry,)  # a rebuild fills its shadow and swaps it in
 
     def __init__(self) -> None:
         self._rows: list[HistoryEntry] = []
