@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "taolun.projections",
+    "taolun.projections.as_of",
     "taolun.notifications",
     "taolun.notifications.reports",
     "taolun.platform.api",
@@ -36,6 +37,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "taolun.platform.language.LanguageMiddleware",  # ?lang= or Accept-Language
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
+    "taolun.platform.api.time_travel.AsOfMiddleware",  # ?as_of= where no read travels: 422
     # Pages: a session cookie (Secure on HTTPS) and CSRF on every form (the language chosen on
     # a page is the cookie LanguageMiddleware reads through Django's negotiation).
     "taolun.platform.web.session.SecureCookiesOnHttpsMiddleware",  # outside: sees every cookie
@@ -85,6 +87,10 @@ else:
             },
         }
     }
+
+# Time travel's scratch (projections/as_of/scratch.py): the read models replayed up to a
+# past moment, in memory, one private database per "as of" thread; never migrated.
+DATABASES["as_of"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 
 CACHES = {
     "default": (
