@@ -22,6 +22,8 @@ from taolun.platform.web import forms
 from taolun.platform.web.forms import FormErrors, required
 from taolun.platform.web.render import pages_errors, render
 from taolun.platform.web.session import signed_in
+from taolun.platform.web.views.as_of import moment_context, page_moment, rows_then
+from taolun.projections.as_of import moments
 from taolun.platform.web.views.activities import store_photos
 from taolun.platform.web.views.entries import page_of
 from taolun.projections import progress as figures
@@ -33,12 +35,18 @@ from taolun.projections.models import OrgNode, ProblemRow
 @pages_errors
 def unit_problems(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     node = access_node(request, unit_id)
-    on = figures.today(time_zone())
-    listed = page_of(request, ProblemRow.objects.filter(path__startswith=node.path).order_by("deadline", "id"))
+    order = ("deadline", "id")
+    when, position = page_moment(request), None
+    if when is None:
+        on, rows = figures.today(time_zone()), ProblemRow.objects.filter(path__startswith=node.path).order_by(*order)
+    else:  # the picker's moment: the rows replayed up to it, lights as of that day
+        on = moments.day_of(when)
+        position, rows = rows_then(when, ProblemRow, unit_id, order)
+    listed = page_of(request, rows)
     units = dict(OrgNode.objects.filter(pk__in={r.node_id for r in listed}).values_list("id", "name"))
     return render(request, "feedback/problems.html", {
         "unit": node, "page": listed, "items": [problem_out(r, on) for r in listed],
-        "units": {str(k): v for k, v in units.items()},
+        "units": {str(k): v for k, v in units.items()}, **moment_context(when, position),
     })
 
 
