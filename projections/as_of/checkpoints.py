@@ -2,7 +2,7 @@
 database (``ViewCheckpoint``), and loaded into a fresh scratch.
 
 The scratch is always SQLite, so a dump is its rows as SQLite gives them (text, numbers,
-null), written back with one ``executemany`` per table: no model instances either way.
+null; a datetime, date or decimal as the text it is stored as), written back with one ``executemany`` per table: no model instances either way.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def dump(position: int) -> Dump:
         for table, columns in _tables():
             cursor.execute(f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}")
             tables[table] = {"columns": columns, "rows": cursor.fetchall()}
-    body = json.dumps({"position": position, "tables": tables}, separators=(",", ":"))
+    # SQLite's own converters hand some columns back as datetimes, dates or decimals: written
+    # back as the text Django's SQLite adapters store (str() is their format).
+    body = json.dumps({"position": position, "tables": tables}, separators=(",", ":"), default=str)
     return Dump(position, zlib.compress(body.encode(), 1))
 
 

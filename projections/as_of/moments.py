@@ -3,10 +3,11 @@
 A naive date or time is Asia/Shanghai (the configured zone); answers show that zone. A date
 alone means the end of that day (today's date: now). The position of a moment is the last
 notification whose event was timed at or before it, found by a binary search over the
-log's ids, decoding one event per step (about 20 for a million events): the log is appended
-in time order, so its timestamps grow with its ids (two writers committing within the
-same few milliseconds may interleave; the log's order is then the truth, and the moment
-falls between them at the millisecond).
+log's ids, decoding one event per step (about 20 for a million events), then a look at the
+next few: the log is appended in time order, so its timestamps grow with its ids, except
+within one command (its events are stored together, each timed as it was made) and between
+two writers committing within the same milliseconds. A moment inside such a knot falls
+between its events by their own times; nothing coarser than a millisecond is affected.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from taolun.events.kernel import DomainError
 
+LOOKAHEAD = 32  # notifications read past the search's answer (one command's events)
 FORMATS = "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (Asia/Shanghai) or ISO 8601 with an offset"
 
 
@@ -106,6 +108,11 @@ class LogClock:
                 high = middle
             else:
                 low = found.id
+        # One command's events are appended together but timed as each was made, not
+        # always in the order they are stored: look a little further for any of them.
+        for later in self.recorder.select_notifications(start=low, limit=LOOKAHEAD, inclusive_of_start=False):
+            if self.timestamp(later) <= when:
+                low = later.id
         return low
 
 
