@@ -15,9 +15,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.db import transaction
+
 from taolun.projections.as_of import checkpoints
 from taolun.projections.as_of.moments import LogClock, day_of
 from taolun.projections.as_of.scratch import in_scratch
+from taolun.projections.campaigns.assessment import assess_campaign
 from taolun.projections.runner import ProjectionRunner
 
 T = TypeVar("T")
@@ -60,16 +63,14 @@ class TimeMachine:
         return self.at_position(self.position_at(when), read, when)
 
     def at_position(self, position: int, read: Callable[[], T], when: datetime | None = None) -> T:
+        """``read()`` answered from the views replayed up to ``position``; with ``when``,
+        the stored lights are those of its day (without, as the replay left them)."""
         start = checkpoints.nearest(position)
         made: list[checkpoints.Dump] = []
 
         def replay_and_read() -> T:
             self._replay(start, position, made)
             if when is not None:
-                from django.db import transaction
-
-                from taolun.projections.campaigns.assessment import assess_campaign
-
                 with transaction.atomic():
                     assess_campaign(on=day_of(when))
             return read()
@@ -79,8 +80,8 @@ class TimeMachine:
         finally:
             checkpoints.save(made)  # kept even when the read itself failed
 
-    def _replay(self, start: checkpoints.Dump | None, position: int,
-                made: list[checkpoints.Dump]) -> None:
+    def _replay(self, start: checkpoints.Dump | None, position: int, made: list[checkpoints.Dump],
+                progress: Callable[[int, int], None] | None = None) -> None:
         log = CappedLog(self.recorder, position)
         runner = ProjectionRunner(log, self.mapper, self.projections())
         reached = 0
@@ -92,13 +93,16 @@ class TimeMachine:
             log.upto = boundary
             runner.catch_up()
             made.append(checkpoints.dump(boundary))
+            if progress:
+                progress(boundary, position)
             boundary += self.every
         log.upto = position
         runner.catch_up()
 
     def fill(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Store every missing checkpoint up to the log's head (one replay); answer the
-        last position checkpointed."""
+        """Store every missing checkpoint up to the log's head (one replay, from the last
+        one stored); answer the last position checkpointed. ``progress(done, total)`` is
+        called at each checkpoint taken (from the replay's thread)."""
         head = self.recorder.max_notification_id() or 0
         last = head // self.every * self.every
         if last == 0:
@@ -109,12 +113,10 @@ class TimeMachine:
             return last
 
         def run() -> None:
-            self._replay(start, last, made)
+            self._replay(start, last, made, progress)
 
         try:
             in_scratch(run)
         finally:
             checkpoints.save(made)
-        if progress:
-            progress(last, head)
         return last

@@ -49,10 +49,10 @@ def parse(text: str, field: str = "as_of") -> datetime:
     if when is None:
         try:
             when = datetime.fromisoformat(raw.replace(" ", "T", 1).replace("Z", "+00:00"))
-        except ValueError:
+            when = when.replace(tzinfo=zone()) if when.tzinfo is None else when.astimezone(zone())
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across zones
             raise DomainError("invalid_as_of", f"无法识别的时间：{raw[:40]}", field=field,
                               formats=FORMATS) from None
-        when = when.replace(tzinfo=zone()) if when.tzinfo is None else when.astimezone(zone())
     if when > now():
         raise DomainError("as_of_in_future", "所查询的时间晚于当前时间", field=field, as_of=shown(when))
     return when

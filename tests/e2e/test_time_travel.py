@@ -1,7 +1,7 @@
 """An auditor reads the campaign as it stood at a past moment: progress, lists, the org tree,
 a plan and its entries, and what changed between two moments (docs/audit.md, "Time travel").
 
-The server has its own log with checkpoints every 200 events, so the as-of answers come
+The server has its own log with checkpoints every 100 events, so the as-of answers come
 from a checkpoint plus the tail, and the first ones store those checkpoints."""
 
 from datetime import datetime
@@ -29,7 +29,7 @@ def without_moment(body: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def story():
-    with own_server("asof", TAOLUN_AS_OF_CHECKPOINT_EVERY="200") as srv:
+    with own_server("asof", TAOLUN_AS_OF_CHECKPOINT_EVERY="100") as srv:
         token = srv.taolun("operator", "create", "ops@taolun.test").stdout.strip()
         org = Org(Client(srv.url, token))
         city = org.user_with_role(org.city, "admin")
@@ -58,7 +58,7 @@ def story():
             "category": "工作作风"}), 201)
         late_school = org.node(org.district_a, "school", "新建学校")
         auditor = org.user_with_role(org.district_a, "auditor")
-        yield {"org": org, "district": district, "auditor": auditor, "campaign": campaign,
+        yield {"server": srv, "org": org, "district": district, "auditor": auditor, "campaign": campaign,
                "plan": plan, "progress": progress, "seen": seen, "then": then, "task": task,
                "problem": problem, "late_school": late_school, "now": moment()}
 
@@ -146,3 +146,13 @@ def test_an_as_of_view_outside_the_callers_subtree_answers_404_like_a_missing_on
     assert outsider.get(f"/api/v1/tenants/{org.district_a['id']}/activities?as_of={then}").status == 404
     own = f"/api/v1/campaigns/{campaign.id}/progress/{org.district_b['id']}?as_of={then}"
     assert ok(outsider.get(own))["name"] == "邗江区教育局"
+
+
+def test_the_cli_drops_and_takes_the_checkpoints_and_the_answers_stay_the_same(story):
+    srv, auditor, then = story["server"], story["auditor"], quote(story["then"])
+    srv.taolun("checkpoints", "--drop")
+    assert srv.taolun("checkpoints").stdout == ""
+    filled = srv.taolun("checkpoints", "--fill").stdout.splitlines()
+    positions = [int(line.split("\t")[0]) for line in filled]
+    assert positions and positions == [100 * k for k in range(1, len(positions) + 1)]
+    assert without_moment(ok(auditor.get(f"{story['progress']}?as_of={then}"))) == story["seen"]["progress"]
