@@ -48,19 +48,24 @@ def create_tables() -> None:
 def in_scratch(work: Callable[[], T]) -> T:
     """Run ``work`` in a new thread whose default database is a fresh, empty scratch with
     the read models' tables; answer its result (or raise its error here)."""
+    from django.utils import translation
+
     outcome: dict[str, object] = {}
+    language = translation.get_language()  # the caller's, for any text the read shows
 
     def run() -> None:
         from django.db import DEFAULT_DB_ALIAS, connections
 
         scratch = connections.create_connection(SCRATCH_ALIAS)
         connections[DEFAULT_DB_ALIAS] = scratch  # this thread only
+        translation.activate(language)
         try:
             create_tables()
             outcome["value"] = work()
         except BaseException as error:  # handed to the caller's thread
             outcome["error"] = error
         finally:
+            translation.deactivate()
             scratch.close()
 
     thread = threading.Thread(target=run, name="as-of", daemon=True)
