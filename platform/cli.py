@@ -218,6 +218,7 @@ def cmd_rebuild(args) -> int:
 def cmd_checkpoints(args) -> int:
     """The checkpoints of the "as of" views (docs/audit.md): list them, take every missing
     one up to the log's head (with a progress bar), or drop them all."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from taolun.platform.runtime import get_runtime
@@ -230,7 +231,7 @@ def cmd_checkpoints(args) -> int:
     if args.fill:
         machine = get_runtime().time_machine
         with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn()) as progress:
+                      TimeRemainingColumn(), console=Console(stderr=True)) as progress:  # stdout: the list
             task = progress.add_task(f"checkpoints every {machine.every} events", total=None)
             machine.fill(lambda done, total: progress.update(task, completed=done, total=total))
     for c in checkpoints.stored():
