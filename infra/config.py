@@ -119,7 +119,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         import_timeout_seconds=float(env.get("TAOLUN_IMPORT_TIMEOUT_SECONDS") or 20),
         sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
         sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
-        as_of_checkpoint_every=max(100, int(env.get("TAOLUN_AS_OF_CHECKPOINT_EVERY") or 20_000)),
+        as_of_checkpoint_every=max(10, int(env.get("TAOLUN_AS_OF_CHECKPOINT_EVERY") or 20_000)),
         smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
     )
 

@@ -1,7 +1,7 @@
 """An auditor reads the campaign as it stood at a past moment: progress, lists, the org tree,
 a plan and its entries, and what changed between two moments (docs/audit.md, "Time travel").
 
-The server has its own log with checkpoints every 100 events, so the as-of answers come
+The server has its own log with checkpoints every 20 events, so the as-of answers come
 from a checkpoint plus the tail, and the first ones store those checkpoints."""
 
 from datetime import datetime
@@ -29,7 +29,7 @@ def without_moment(body: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def story():
-    with own_server("asof", TAOLUN_AS_OF_CHECKPOINT_EVERY="100") as srv:
+    with own_server("asof", TAOLUN_AS_OF_CHECKPOINT_EVERY="20") as srv:
         token = srv.taolun("operator", "create", "ops@taolun.test").stdout.strip()
         org = Org(Client(srv.url, token))
         city = org.user_with_role(org.city, "admin")
@@ -154,5 +154,5 @@ def test_the_cli_drops_and_takes_the_checkpoints_and_the_answers_stay_the_same(s
     assert srv.taolun("checkpoints").stdout == ""
     filled = srv.taolun("checkpoints", "--fill").stdout.splitlines()
     positions = [int(line.split("\t")[0]) for line in filled]
-    assert positions and positions == [100 * k for k in range(1, len(positions) + 1)]
+    assert positions and positions == [20 * k for k in range(1, len(positions) + 1)]
     assert without_moment(ok(auditor.get(f"{story['progress']}?as_of={then}"))) == story["seen"]["progress"]
