@@ -52,6 +52,7 @@ class Config:
     import_timeout_seconds: float = 20.0  # a document parse is stopped after this
     sign_in_failures_per_account: int = 5  # failed sign-ins before an account is locked …
     sign_in_lock_minutes: int = 15  # … for this long
+    as_of_checkpoint_every: int = 20_000  # events between checkpoints of the "as of" views
     # Outgoing e-mail: smtp://[user:password@]host[:port][?from=addr&starttls=1]; empty: none
     smtp_url: str = ""
     # The audit chain (docs/audit.md): the Ed25519 signing key, PEM text from the environment
@@ -129,6 +130,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         import_timeout_seconds=float(env.get("TAOLUN_IMPORT_TIMEOUT_SECONDS") or 20),
         sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
         sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
+        as_of_checkpoint_every=max(10, int(env.get("TAOLUN_AS_OF_CHECKPOINT_EVERY") or 20_000)),
         smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
         audit_signing_key=env.get("TAOLUN_AUDIT_SIGNING_KEY") or "",
         audit_key_file=Path(env["TAOLUN_AUDIT_KEY_FILE"]).resolve() if env.get("TAOLUN_AUDIT_KEY_FILE") else None,

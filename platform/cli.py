@@ -247,6 +247,30 @@ def report_checks(checks) -> int:
     return 0
 
 
+def cmd_checkpoints(args) -> int:
+    """The checkpoints of the "as of" views (docs/audit.md): list them, take every missing
+    one up to the log's head (with a progress bar), or drop them all."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from taolun.platform.runtime import get_runtime
+    from taolun.projections.as_of import checkpoints
+
+    migrate()
+    if args.drop:
+        print(f"dropped {checkpoints.drop()} checkpoints", file=sys.stderr)
+        return 0
+    if args.fill:
+        machine = get_runtime().time_machine
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=Console(stderr=True)) as progress:  # stdout: the list
+            task = progress.add_task(f"checkpoints every {machine.every} events", total=None)
+            machine.fill(lambda done, total: progress.update(task, completed=done, total=total))
+    for c in checkpoints.stored():
+        print(f"{c['position']}\t{c['size']} bytes\t{c['taken_at'].isoformat()}")
+    return 0
+
+
 def cmd_parked(args) -> int:
     """List the events projections parked; ``retry`` applies them again after a fix."""
     from taolun.platform.runtime import get_runtime
@@ -350,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("name", nargs="?")
     rb.add_argument("--verify", action="store_true",
                     help="rebuild into fresh tables and compare them with the live ones (exit 1 on a difference)")
+    cp = sub.add_parser("checkpoints", help='list the checkpoints of the "as of" views; --fill takes them, --drop deletes them')
+    cp.add_argument("--fill", action="store_true", help="take every missing checkpoint up to the log's head")
+    cp.add_argument("--drop", action="store_true", help="delete them all (after a change to a projection)")
     pk = sub.add_parser("parked", help="list events the projections parked (could not apply)")
     pk_sub = pk.add_subparsers(dest="action")
     retry = pk_sub.add_parser("retry", help="apply parked events again after a fix")
@@ -362,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     "serve": cmd_serve, "demo": cmd_demo, "migrate": cmd_migrate, "operator": cmd_operator,
     "worker": cmd_worker, "project": cmd_project, "scheduler": cmd_scheduler,
-    "rebuild": cmd_rebuild, "import-plan": cmd_import_plan, "parked": cmd_parked,
+    "rebuild": cmd_rebuild, "import-plan": cmd_import_plan, "parked": cmd_parked, "checkpoints": cmd_checkpoints,
     "set-password": cmd_set_password, "audit": cmd_audit,
 }
 

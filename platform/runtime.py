@@ -24,6 +24,10 @@ log = logging.getLogger("taolun")
 READ_YOUR_WRITES_SECONDS = 10.0
 
 
+# The projections whose tables an "as of" replays (the others keep outboxes and jobs).
+AS_OF_VIEWS = ("org", "campaigns")
+
+
 def build_projections() -> list:
     from taolun.notifications.reports.projection import ReportsProjection
     from taolun.projections.campaigns import CampaignProjection
@@ -59,6 +63,17 @@ class Runtime:
     @property
     def campaigns(self):
         return self.apps.campaigns
+
+    @property
+    def time_machine(self):
+        """The read models at a past moment (projections/as_of): the org tree and the
+        campaigns' views, replayed by the same projections over the log up to it."""
+        from taolun.projections.as_of.machine import TimeMachine
+
+        def views() -> list:
+            return [p for p in build_projections() if p.name in AS_OF_VIEWS]
+
+        return TimeMachine(self.apps.recorder, self.apps.mapper, views, self.config.as_of_checkpoint_every)
 
     def wait_for(self, notification_id: int) -> bool:
         return self.runner.wait_for(notification_id, READ_YOUR_WRITES_SECONDS)

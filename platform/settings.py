@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "taolun.projections",
     "taolun.projections.history",
     "taolun.projections.chain",
+    "taolun.projections.as_of",
     "taolun.notifications",
     "taolun.notifications.reports",
     "taolun.platform.api",
@@ -38,6 +39,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "taolun.platform.language.LanguageMiddleware",  # ?lang= or Accept-Language
     "taolun.platform.api.middleware.ApiErrorsMiddleware",
+    "taolun.platform.api.time_travel.AsOfMiddleware",  # ?as_of= where no read travels: 422
     # Pages: a session cookie (Secure on HTTPS) and CSRF on every form (the language chosen on
     # a page is the cookie LanguageMiddleware reads through Django's negotiation).
     "taolun.platform.web.session.SecureCookiesOnHttpsMiddleware",  # outside: sees every cookie
@@ -87,6 +89,10 @@ else:
             },
         }
     }
+
+# Time travel's scratch (projections/as_of/scratch.py): the read models replayed up to a
+# past moment, in memory, one private database per "as of" thread; never migrated.
+DATABASES["as_of"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 
 CACHES = {
     "default": (

@@ -174,6 +174,19 @@ class PlanOut(Out):
     versions: list[VersionOut]
 
 
+class PlanChangesOut(Out):
+    """A plan between two moments (projections/as_of/diffs.py): per section, the items
+    added, removed and changed, each with ``by`` (the events that touched it: who, when);
+    ``fields`` (header, leading group, status) that changed; every event in between."""
+
+    plan_id: UUID
+    old_version: int | None = Field(description="方案在起始时刻的版本（null：尚未创建）")
+    new_version: int | None
+    sections: dict[str, dict[str, list[dict[str, Any]]]]
+    fields: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
 class PlanRowOut(Out):
     id: UUID
     campaign_id: UUID

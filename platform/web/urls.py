@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taolun.platform.web.views import accounts, activities, audit_chain, history, home, inbox, progress, reports, webhooks
+from taolun.platform.web.views import accounts, activities, as_of, audit_chain, history, home, inbox, progress, reports, webhooks
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -25,6 +25,7 @@ urlpatterns = [
     path("units/<uuid:unit_id>/campaigns", school.unit_campaigns, name="school_campaigns"),
     path("implementation/<uuid:plan_id>", school.plan_page, name="school_plan"),
     path("implementation/<uuid:plan_id>/edit", school.plan_edit, name="school_plan_edit"),
+    path("plans/<uuid:plan_id>/changes", as_of.plan_changes, name="plan_changes"),
     path("units/<uuid:unit_id>/activities", entries.unit_activities, name="unit_activities"),
     path("activities/<uuid:activity_id>", entries.activity_page, name="activity"),
     path("activities/<uuid:activity_id>/<str:action>", entries.activity_action, name="activity_action"),

@@ -65,14 +65,14 @@ def assess_row(row: ProgressRow, frame: Frame, on: date) -> None:
     row.approved_plans = (row.total.get("plans") or {}).get("approved", 0)
 
 
-def assess_campaign(campaign_id: UUID | None = None) -> int:
-    """Recompute stored lights and scores for today (in the caller's transaction); answer
-    how many rows changed. Measured units first; then every other node from the shares of
-    the measured units below it."""
+def assess_campaign(campaign_id: UUID | None = None, on: date | None = None) -> int:
+    """Recompute stored lights and scores for ``on`` (default today; in the caller's
+    transaction); answer how many rows changed. Measured units first; then every other node
+    from the shares of the measured units below it."""
     rows = ProgressRow.objects.all()
     if campaign_id is not None:
         rows = rows.filter(campaign_id=campaign_id)
-    on = figures.today(time_zone())
+    on = on or figures.today(time_zone())
     frames: dict[UUID, Any] = {}
     changed = []
     others: list[tuple[ProgressRow, tuple]] = []

@@ -5,7 +5,7 @@ from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -24,6 +24,7 @@ from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import not_found
 from taolun.platform.api.listing import Rows, subtree_rows
 from taolun.platform.api.outputs import ActivityOut, EvidenceOut, ProblemOut, SuggestionOut
+from taolun.platform.api.time_travel import AS_OF, entries_then, entry_then, moment
 from taolun.platform.evidence import cited_file
 from taolun.platform.api.schemas import (
     ActivityCorrectIn,
@@ -40,6 +41,7 @@ from taolun.platform.api.schemas import (
     TextIn,
 )
 from taolun.projections import progress as figures
+from taolun.projections.as_of import moments
 from taolun.projections.campaigns import time_zone
 from taolun.projections.jsonable import jsonable
 from taolun.projections.models import (
@@ -106,15 +108,22 @@ def log_activity(request: HttpRequest, payload: ActivityIn):
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="读取活动记录", tags=ACTIVITIES)
-def read_activity(request: HttpRequest, activity_id: UUID):
-    return activity_out(access_activity(request, activity_id))
+def read_activity(request: HttpRequest, activity_id: UUID, as_of: str | None = Query(None, description=AS_OF)):
+    row, when = access_activity(request, activity_id), moment(as_of)
+    if when is not None:
+        return entry_then(request, ActivityRow, activity_id, "活动记录", activity_out, when)
+    return activity_out(row)
 
 
 @router.get("/tenants/{tenant_id}/activities", response={200: list[ActivityOut], **ERRORS}, summary="列出本单位及下级单位的活动记录", tags=ACTIVITIES)
 @paginate
 def list_activities(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                    status: str | None = None, kind: ActivityKind | None = None):
-    node = access_node(request, tenant_id)
+                    status: str | None = None, kind: ActivityKind | None = None,
+                    as_of: str | None = Query(None, description=AS_OF)):
+    node, when = access_node(request, tenant_id), moment(as_of)
+    if when is not None:
+        return entries_then(request, ActivityRow, tenant_id, ("-start", "id"), activity_out, when,
+                            campaign_id=campaign_id, status=status, kind=kind)
     rows = subtree_rows(ActivityRow, node.path, campaign_id=campaign_id, status=status, kind=kind)
     return Rows(rows.order_by("-start", "id"), activity_out)
 
@@ -176,14 +185,22 @@ def submit_suggestion(request: HttpRequest, payload: SuggestionIn):
 
 
 @router.get("/suggestions/{suggestion_id}", response={200: SuggestionOut, **ERRORS}, summary="读取建议", tags=SUGGESTIONS)
-def read_suggestion(request: HttpRequest, suggestion_id: UUID):
-    return suggestion_out(request, access_suggestion(request, suggestion_id))
+def read_suggestion(request: HttpRequest, suggestion_id: UUID, as_of: str | None = Query(None, description=AS_OF)):
+    row, when = access_suggestion(request, suggestion_id), moment(as_of)
+    if when is not None:
+        return entry_then(request, SuggestionRow, suggestion_id, "建议",
+                          lambda r: suggestion_out(request, r), when)
+    return suggestion_out(request, row)
 
 
 @router.get("/tenants/{tenant_id}/suggestions", response={200: list[SuggestionOut], **ERRORS}, summary="列出本单位及下级单位的建议", tags=SUGGESTIONS)
 @paginate
-def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None):
-    node = access_node(request, tenant_id)
+def list_suggestions(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
+                     as_of: str | None = Query(None, description=AS_OF)):
+    node, when = access_node(request, tenant_id), moment(as_of)
+    if when is not None:
+        return entries_then(request, SuggestionRow, tenant_id, ("-submitted_at", "id"),
+                            lambda r: suggestion_out(request, r), when, campaign_id=campaign_id)
     rows = subtree_rows(SuggestionRow, node.path, campaign_id=campaign_id)
     return Rows(rows.order_by("-submitted_at", "id"), lambda r: suggestion_out(request, r))
 
@@ -255,15 +272,23 @@ def record_problem(request: HttpRequest, payload: ProblemIn):
 
 
 @router.get("/problems/{problem_id}", response={200: ProblemOut, **ERRORS}, summary="读取问题", tags=PROBLEMS)
-def read_problem(request: HttpRequest, problem_id: UUID):
-    return problem_out(access_problem(request, problem_id))
+def read_problem(request: HttpRequest, problem_id: UUID, as_of: str | None = Query(None, description=AS_OF)):
+    row, when = access_problem(request, problem_id), moment(as_of)
+    if when is not None:
+        day = moments.day_of(when)
+        return entry_then(request, ProblemRow, problem_id, "问题", lambda r: problem_out(r, day), when)
+    return problem_out(row)
 
 
 @router.get("/tenants/{tenant_id}/problems", response={200: list[ProblemOut], **ERRORS}, summary="列出本单位及下级单位的问题", tags=PROBLEMS)
 @paginate
 def list_problems(request: HttpRequest, tenant_id: UUID, campaign_id: UUID | None = None,
-                  status: str | None = None):
-    node = access_node(request, tenant_id)
+                  status: str | None = None, as_of: str | None = Query(None, description=AS_OF)):
+    node, when = access_node(request, tenant_id), moment(as_of)
+    if when is not None:
+        day = moments.day_of(when)
+        return entries_then(request, ProblemRow, tenant_id, ("deadline", "id"),
+                            lambda r: problem_out(r, day), when, campaign_id=campaign_id, status=status)
     rows = subtree_rows(ProblemRow, node.path, campaign_id=campaign_id, status=status)
     on = figures.today(time_zone())
     return Rows(rows.order_by("deadline", "id"), lambda r: problem_out(r, on))

@@ -24,6 +24,8 @@ from taolun.platform.api.access import access_node, access_own_plan, access_plan
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.errors import ApiError
 from taolun.platform.api.listing import Rows, subtree_rows
+from taolun.platform.api.time_travel import AS_OF, moment, one_moment, plan_at
+from taolun.projections.as_of.moments import shown
 from taolun.platform.api.outputs import (
     ChildrenOut, DiffOut, PhaseAddedOut, PlanOut, PlanRowOut, RequirementAddedOut, TaskAddedOut,
     TopicAddedOut, UpstreamOut,
@@ -145,10 +147,17 @@ def author_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="读取方案（当前或指定版本）")
-def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = Query(None, ge=1, le=MAX_INT)):
-    """The plan now, or as it stood at aggregate ``version``. Units below the plan's own
-    read only its releases (the latest, or ``version`` if it is a release)."""
+def read_plan(request: HttpRequest, plan_id: UUID, version: int | None = Query(None, ge=1, le=MAX_INT),
+              as_of: str | None = Query(None, description=AS_OF)):
+    """The plan now, or as it stood at aggregate ``version`` or at the moment ``as_of``.
+    Units below the plan's own read only its releases (the latest, or ``version`` if it is
+    a release, or the latest release at ``as_of``)."""
     row = access_plan(request, plan_id)
+    when = moment(as_of)
+    one_moment(version, when)
+    if when is not None:
+        then = plan_at(_camp(request), plan_id, when, not principal(request).sees(row.path))
+        return {**plan_out(then), "as_of": shown(when)}
     if principal(request).sees(row.path):
         return plan_out(_camp(request).get_plan(plan_id, version))
     return plan_out(_camp(request).get_released_plan(plan_id, version))

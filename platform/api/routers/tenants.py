@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from taolun.platform.api.access import access_node, principal
+from taolun.platform.api.errors import not_found
 from taolun.platform.api.commands import actor, run_command
 from taolun.platform.api.read_cache import cached_json
 from taolun.platform.api.schemas import (
@@ -21,6 +22,7 @@ from taolun.platform.api.schemas import (
     TenantIn,
     TreeOut,
 )
+from taolun.platform.api.time_travel import AS_OF, in_view, moment, stamped
 from taolun.platform.runtime import get_runtime
 from taolun.projections.models import OrgNode
 from taolun.projections.org_tree import OrgTreeProjection
@@ -62,10 +64,25 @@ def list_tenants(request: HttpRequest, filters: Query[ListFilters]):
 
 
 @router.get("/tenants/{tenant_id}", response={200: TreeOut, **ERRORS}, summary="读取单位及其下级（depth 层）")
-def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=0, le=3)):
-    """A node with its live descendants down to ``depth`` levels, each with subtree counts."""
-    return cached_json(request, ORG, "read_tenant", (tenant_id, depth),
-                       lambda: _tree(access_node(request, tenant_id), depth))
+def read_tenant(request: HttpRequest, tenant_id: UUID, depth: int = Query(1, ge=0, le=3),
+                as_of: str | None = Query(None, description=AS_OF)):
+    """A node with its live descendants down to ``depth`` levels, each with subtree counts.
+    With ``as_of``: the tree as it stood then (the log replayed up to that moment; not cached)."""
+    when = moment(as_of)
+    if when is None:
+        return cached_json(request, ORG, "read_tenant", (tenant_id, depth),
+                           lambda: _tree(access_node(request, tenant_id), depth))
+    access_node(request, tenant_id)
+    who = principal(request)
+
+    def read() -> dict | None:
+        then = OrgNode.objects.filter(pk=tenant_id).first()
+        return _tree(then, depth) if then is not None and who.sees(then.path) else None
+
+    position, tree = in_view(when, read)
+    if tree is None:
+        raise not_found("单位")
+    return JsonResponse(stamped(tree, when, position), json_dumps_params={"ensure_ascii": False})
 
 
 def _tree(node: OrgNode, depth: int) -> dict:

@@ -25,6 +25,7 @@ from taolun.platform.web import forms
 from taolun.platform.web.forms import FormErrors, required
 from taolun.platform.web.render import not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
+from taolun.platform.web.views.as_of import moment_context, page_moment, rows_then
 from taolun.projections.models import ActivityRow, OrgNode
 
 PAGE_SIZE = 20
@@ -52,15 +53,22 @@ def unit_activities(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     """The unit's and its subtree's activity records, for whoever sees the unit (an
     inspector or viewer reads them; loggers also reach their form)."""
     node = access_node(request, unit_id)
-    rows = ActivityRow.objects.filter(path__startswith=node.path).order_by("-start", "-logged_at", "id")
     status = request.GET.get("status", "")
-    if status in ("logged", "returned", "retracted"):
-        rows = rows.filter(status=status)
+    order = ("-start", "-logged_at", "id")
+    when, position = page_moment(request), None
+    if when is None:
+        rows = ActivityRow.objects.filter(path__startswith=node.path).order_by(*order)
+        if status in ("logged", "returned", "retracted"):
+            rows = rows.filter(status=status)
+    else:  # the picker's moment: the rows replayed up to it
+        position, rows = rows_then(when, ActivityRow, unit_id, order)
+        if status in ("logged", "returned", "retracted"):
+            rows = [r for r in rows if r.status == status]
     listed = page_of(request, rows)
     who = request.auth  # type: ignore[attr-defined]
     return render(request, "entries/activities.html", {
         "unit": node, "page": listed, "names": unit_names(r.node_id for r in listed), "status": status,
-        "may_log": who.may(node.path, *LOGGERS),
+        "may_log": when is None and who.may(node.path, *LOGGERS), **moment_context(when, position),
     })
 
 

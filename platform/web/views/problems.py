@@ -32,7 +32,9 @@ from taolun.platform.web.forms import FormErrors, lines, required
 from taolun.platform.web.render import not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.activities import running_campaigns, store_photos
+from taolun.platform.web.views.as_of import moment_context, page_moment, rows_then
 from taolun.platform.web.views.entries import from_above, page_of
+from taolun.projections.as_of import moments
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import time_zone
 from taolun.projections.models import OrgNode, ProblemRow
@@ -51,7 +53,9 @@ def unit_problems(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     """The ledger; a logger of the unit (secretary, admin) records a problem below it."""
     node = access_node(request, unit_id)
     who = request.auth  # type: ignore[attr-defined]
-    may_record = who.may(node.path, *LOGGERS)
+    when, position = page_moment(request), None
+    # Recording is for now: a page looking back at a past moment only reads.
+    may_record = when is None and who.may(node.path, *LOGGERS)
     on = figures.today(time_zone())
     campaigns = running_campaigns(node.id, on) if may_record else []
     form = {"category": PROBLEM_CATEGORIES[0], "campaign": str(campaigns[0]["id"]) if campaigns else ""}
@@ -64,12 +68,19 @@ def unit_problems(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             return HttpResponseRedirect(reverse("web:problem", args=[created]))
         except FormErrors as refused:
             errors = refused.errors
-    listed = page_of(request, ProblemRow.objects.filter(path__startswith=node.path).order_by("deadline", "id"))
+    order = ("deadline", "id")
+    if when is None:
+        rows = ProblemRow.objects.filter(path__startswith=node.path).order_by(*order)
+    else:  # the picker's moment: the rows replayed up to it, lights as of that day
+        on = moments.day_of(when)
+        position, rows = rows_then(when, ProblemRow, unit_id, order)
+    listed = page_of(request, rows)
     units = dict(OrgNode.objects.filter(pk__in={r.node_id for r in listed}).values_list("id", "name"))
     return render(request, "feedback/problems.html", {
         "unit": node, "page": listed, "items": [problem_out(r, on) for r in listed],
         "units": {str(k): v for k, v in units.items()}, "may_record": may_record, "campaigns": campaigns,
         "categories": [{"name": c} for c in PROBLEM_CATEGORIES], "form": form, "errors": errors,
+        **moment_context(when, position),
     }, status=422 if errors else 200)
 
 

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from taolun.events.campaigns.plan import EDITABLE
 from taolun.platform.api.access import access_node, access_own_plan, access_plan
+from taolun.platform.api.time_travel import plan_at
 from taolun.platform.runtime import get_runtime
 from taolun.platform.web import forms, labels
 from taolun.platform.web.forms import FormErrors, required, uuid_or_none
 from taolun.platform.web.render import not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
+from taolun.platform.web.views.as_of import moment_context, page_moment
 from taolun.projections.mine import published_campaigns
 from taolun.projections.models import OrgNode, ProgressRow
 
@@ -81,16 +83,21 @@ def _derive(request: HttpRequest, node: OrgNode, form: dict) -> UUID:
 @signed_in
 @pages_errors
 def plan_page(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    """The plan now, or with the picker's ``?as_of=`` as it stood then (read only)."""
     row = access_own_plan(request, plan_id)
     if row.kind != "derived":
         return not_found_page(request)
+    when = page_moment(request)
+    if when is not None:
+        return _plan_response(request, row, then=(when, plan_at(get_runtime().campaigns, plan_id, when, False)))
     return _plan_response(request, row)
 
 
 def _plan_response(request: HttpRequest, row, errors: dict | None = None, kept: dict | None = None,
-                   failed: str = "") -> HttpResponse:
+                   failed: str = "", then: tuple | None = None) -> HttpResponse:
+    """``then``: (moment, the plan at it) for the as-of view."""
     runtime = get_runtime()
-    plan = runtime.campaigns.get_plan(row.id)
+    plan = runtime.campaigns.get_plan(row.id) if then is None else then[1]
     who = request.auth  # type: ignore[attr-defined]
     phases = sorted(plan.phases.values(), key=lambda p: (p["start"], p["end"]))
     inherited = [p for p in phases if p["origin"] == "inherited"]
@@ -99,17 +106,18 @@ def _plan_response(request: HttpRequest, row, errors: dict | None = None, kept: 
                     .values("id", "name", "kind"))
     names = {str(c["id"]): c["name"] for c in children}
     upstream = None
-    if plan.upstream is not None:
+    if plan.upstream is not None and then is None:
         upstream = {"parent_version": plan.upstream["parent_version"], "diff": _diff_lines(plan.upstream["diff"]),
                     "conflicts": runtime.campaigns.rebase_conflicts(plan.id)}
     return render(request, "school/plan.html", {
         "plan": plan, "row": row, "unit": OrgNode.objects.get(pk=row.node_id),
-        "editable": plan.status in EDITABLE and who.may(row.path, "admin"),
+        "editable": then is None and plan.status in EDITABLE and who.may(row.path, "admin"),
         "topics": list(plan.topics.values()), "phases": phases, "phase_names": {p["id"]: p["name"] for p in phases},
         "tasks": list(plan.tasks.values()), "window": window, "children": children, "unit_names": names,
         "upstream": upstream, "missing": plan.missing_items() if plan.status in EDITABLE else [],
         "errors": errors or {}, "kept": kept or {}, "failed": failed,
         "section_names": labels.SECTIONS, "change_names": labels.CHANGES,
+        **moment_context(then[0] if then else None),
     }, status=422 if errors else 200)
 
 
