@@ -2,7 +2,7 @@
 
 Every tick of the scheduler runs :func:`scan` (the ``scan_reminders`` job). It reads what is
 due from the read models — the to-do items of ``projections/todo.py`` (derive deadline,
-requirement behind, rectification due: not computed twice), the campaign's phases and each
+requirement behind, rectification due, task due: not computed twice), the campaign's phases and each
 measured unit's silence — and posts a notice to each person concerned. Each notice is
 claimed by (recipient, rule, subject, due date + 督办 level and cadence slot), so a scan
 run twice, or by two workers at once, tells nobody twice; a new slot (the cadence) or a
@@ -11,7 +11,7 @@ higher level tells them again, until the item is done (it leaves the to-do list)
 督办 levels: blue when due within ``remind_lead_days``, yellow within
 ``remind_yellow_days`` (and on the day), red when overdue — red is copied to the admins of
 the unit above. Rules and cadences are per campaign (its progress settings, validated on
-the write side) over :data:`DEFAULTS`.
+the write side) over :data:`DEFAULTS`; each rule may be turned off (``remind_<rule>``: 0).
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ DEFAULTS = {
     "remind_red_every": 1,  # … and while red (overdue), copied to the level above
     "remind_silent_every": 7,  # a silent branch: told again every N days it stays silent
 }
-ESCALATING = ("derive_deadline", "rectification_due")
+ESCALATING = ("derive_deadline", "rectification_due", "task_due")
+RULES = (*ESCALATING, "requirement_behind", "phase_begins", "phase_ends", "branch_silent")
+DEFAULTS.update({f"remind_{rule}": 1 for rule in RULES})  # every rule on unless the campaign turns it off
 ADMINS = ("admin",)
 WORKERS = ("admin", "secretary")
 
@@ -71,6 +73,10 @@ class Scan:
         campaign = self.campaigns.get(UUID(str(campaign_id))) if campaign_id else None
         return settings_of(campaign.progress_settings if campaign else None)
 
+    def rule_on(self, rule: str, campaign_id: Any) -> bool:
+        """Whether the campaign keeps ``rule`` on (every rule is, by default)."""
+        return bool(self.settings(campaign_id)[f"remind_{rule}"])
+
     def post(self, user: Any, rule: str, subject: Any, when: Any, params: dict, lvl: str = "") -> None:
         if post(user, rule, subject, when, params, lvl) is not None:
             self.posted += 1
@@ -98,7 +104,7 @@ class Scan:
                     handle(self, user_id, item)
 
     def escalating(self, user_id: Any, item: dict) -> None:
-        if item["days_left"] is None:
+        if item["days_left"] is None or not self.rule_on(item["kind"], item.get("campaign_id")):
             return
         s = self.settings(item.get("campaign_id"))
         found = level(item["days_left"], s)
@@ -107,7 +113,7 @@ class Scan:
         lvl, slot = found
         params = {"title": item.get("campaign_title", ""), "unit": item["unit_name"], "due": item["due"],
                   "days_left": item["days_left"], "what": item.get("description", ""),
-                  "unit_id": item["unit_id"]}
+                  "unit_id": item["unit_id"], **({"owner": item["owner"]} if "owner" in item else {})}
         when = f"{item['due']}:{lvl}{slot}"
         self.post(user_id, item["kind"], item["ref"], when, params, lvl)
         if lvl == "red":  # copied to the level above
@@ -118,7 +124,7 @@ class Scan:
     def requirement_behind(self, user_id: Any, item: dict) -> None:
         s = self.settings(item.get("campaign_id"))
         days = item["days_left"]
-        if days is None or not 0 <= days <= s["remind_lead_days"]:
+        if days is None or not 0 <= days <= s["remind_lead_days"] or not s["remind_requirement_behind"]:
             return
         slot = (s["remind_lead_days"] - days) // s["remind_blue_every"]
         self.post(user_id, "requirement_behind", item["ref"], f"{item['due']}:{slot}", {
@@ -136,7 +142,7 @@ class Scan:
             for phase_id, phase in sorted((campaign.phases or {}).items()):
                 for rule, day in (("phase_begins", phase.get("start")), ("phase_ends", phase.get("end"))):
                     days = (date.fromisoformat(day) - self.on).days if day else None
-                    if days is not None and 0 < days <= s["remind_lead_days"]:
+                    if days is not None and 0 < days <= s["remind_lead_days"] and s[f"remind_{rule}"]:
                         coming.append((rule, phase_id, phase.get("name", ""), day, days))
             if not coming:
                 continue
@@ -163,10 +169,10 @@ class Scan:
 
         for campaign in self.campaigns.values():
             window = (campaign.window_start, campaign.window_end) if campaign.window_start else None
-            if window is None:
+            s = settings_of(campaign.progress_settings)
+            if window is None or not s["remind_branch_silent"]:
                 continue
             cfg = lights.settings_of(campaign.progress_settings)
-            s = settings_of(campaign.progress_settings)
             rows = ProgressRow.objects.filter(campaign_id=campaign.id, kind__in=lights.MEASURED_KINDS,
                                               obliged=True).values("node_id", "parent_id", "name", "total")
             for row in rows:
@@ -185,6 +191,7 @@ class Scan:
 TODO_RULES: dict[str, Callable[[Scan, Any, dict], None]] = {
     "derive_deadline": Scan.escalating,
     "rectification_due": Scan.escalating,
+    "task_due": Scan.escalating,
     "requirement_behind": Scan.requirement_behind,
 }
 

@@ -65,6 +65,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         gettext_noop("【督办】整改事项%(when)s"),
         gettext_noop("%(unit)s 的整改事项“%(what)s”截止日期 %(due)s（%(when)s）。"),
     ),
+    "task_due": (
+        gettext_noop("【督办】任务“%(what)s”%(when)s"),
+        gettext_noop("%(unit)s 的任务“%(what)s”（责任人：%(owner)s）完成时限 %(due)s（%(when)s）。"),
+    ),
     "requirement_behind": (
         gettext_noop("%(kind)s 已完成 %(done)s / %(need)s，距阶段结束还有 %(days)s 天"),
         gettext_noop("%(unit)s：%(kind)s 已完成 %(done)s / %(need)s，距阶段结束还有 %(days)s 天。"),
