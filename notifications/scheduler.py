@@ -16,7 +16,7 @@ log = logging.getLogger("taolun.scheduler")
 
 # actor name -> seconds between runs
 SCHEDULE = {"purge_idempotency_records": 3600, "refresh_progress_lights": 900, "scan_reminders": 900,
-            "send_deliveries": 30}
+            "send_deliveries": 30, "send_digests": 900}
 
 
 def run_scheduler(runtime, tick_seconds: float = 5.0) -> None:
