@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -54,6 +55,11 @@ class Config:
     sign_in_lock_minutes: int = 15  # … for this long
     # Outgoing e-mail: smtp://[user:password@]host[:port][?from=addr&starttls=1]; empty: none
     smtp_url: str = ""
+    # Test installations only: "today" of every process, as YYYY-MM-DD (empty: the real one),
+    # so an end-to-end test drives a campaign's clock through separate processes.
+    fake_today: str = ""
+    reminder_scan_seconds: float = 900.0  # the scheduler enqueues the reminder scan this often …
+    delivery_seconds: float = 30.0  # … and the outside channels' sending
 
     @property
     def event_store_file(self) -> Path:
@@ -119,7 +125,20 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         sign_in_failures_per_account=int(env.get("TAOLUN_SIGN_IN_FAILURES_PER_ACCOUNT") or 5),
         sign_in_lock_minutes=int(env.get("TAOLUN_SIGN_IN_LOCK_MINUTES") or 15),
         smtp_url=smtp_url(env.get("TAOLUN_SMTP_URL", "")),
+        fake_today=fake_today(env.get("TAOLUN_FAKE_TODAY", "")),
+        reminder_scan_seconds=float(env.get("TAOLUN_REMINDER_SCAN_SECONDS") or 900),
+        delivery_seconds=float(env.get("TAOLUN_DELIVERY_SECONDS") or 30),
     )
+
+
+def fake_today(value: str) -> str:
+    """``TAOLUN_FAKE_TODAY``, checked at start: a date (YYYY-MM-DD) or empty."""
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"TAOLUN_FAKE_TODAY: expected YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 def smtp_url(url: str) -> str:

@@ -18,7 +18,8 @@ from taolun.notifications.inbox import post
 from taolun.notifications.models import Delivery
 from taolun.notifications.preferences import TIME_ZONE
 from tests.e2e.campaign_helpers import ok
-from tests.integration.test_channels import arrived, smtp, unit  # noqa: F401 (fixtures)
+from tests.integration.channel_doubles import arrived, smtp  # noqa: F401 (a fixture)
+from tests.integration.test_channels import unit  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("django_ready")
 
