@@ -6,7 +6,6 @@ succeed and the outbox drains into the inboxes when Redis returns."""
 from __future__ import annotations
 
 import sqlite3
-import time
 import uuid
 from collections import Counter
 
@@ -16,22 +15,12 @@ import pytest
 from tests.e2e.campaign_helpers import Campaign, day, ok
 from tests.e2e.client import Client
 from tests.e2e.conftest import Org
-from tests.faults.installation import Installation
+from tests.faults.installation import Installation, until
 
 pytestmark = pytest.mark.server
 
 ADMINS_PER_SCHOOL = 50
 SCHOOLS = 6
-
-
-def until(condition, timeout: float = 120.0, every: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(every)
-    return condition()
 
 
 def rows(inst: Installation, sql: str, *args) -> list[tuple]:
@@ -88,7 +77,7 @@ def reminding(request, private_pg, private_redis):
 
 def test_a_worker_killed_in_the_middle_of_a_reminder_batch_loses_and_repeats_no_reminder(reminding):
     inst, scanner, people = reminding
-    assert until(lambda: chased(inst), every=0.02), inst.logs()
+    assert until(lambda: chased(inst), timeout=120, every=0.02), inst.logs()
     inst.kill(scanner)  # SIGKILL, in the middle of the batch
     at_kill = len(chased(inst))
     mine = set(people)
