@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from taolun.events.campaigns import rules
-from taolun.notifications.inbox import holders, post
+from taolun.notifications.inbox import claim_key, post
 
 DEFAULTS = {
     "remind_lead_days": 7,  # told this many days before a deadline, a phase's start or end
@@ -36,6 +36,7 @@ ESCALATING = ("derive_deadline", "rectification_due", "task_due")
 RULES = (*ESCALATING, "requirement_behind", "phase_begins", "phase_ends", "branch_silent")
 DEFAULTS.update({f"remind_{rule}": 1 for rule in RULES})  # every rule on unless the campaign turns it off
 ADMINS = ("admin",)
+RECENT_DAYS = 120
 WORKERS = ("admin", "secretary")
 
 def clock() -> date:
@@ -60,6 +61,18 @@ def level(days_left: int, s: dict[str, int]) -> tuple[str, int] | None:
     return None
 
 
+def recent_claims(on: date) -> set[str]:
+    """The keys of the reminders told in the last :data:`RECENT_DAYS` (longer than any
+    cadence): the scan skips them without a round trip each."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from taolun.notifications.models import InboxMessage
+
+    since = datetime.combine(on - timedelta(days=RECENT_DAYS), time(), ZoneInfo(rules.TIME_ZONE))
+    return set(InboxMessage.objects.filter(rule__in=RULES, created_at__gte=since).values_list("key", flat=True))
+
+
 class Scan:
     def __init__(self, on: date) -> None:
         from taolun.projections.models import PlanRow
@@ -68,6 +81,8 @@ class Scan:
         self.posted = 0
         self.campaigns = {c.id: c for c in PlanRow.objects.filter(kind="campaign", released_version__gt=0)}
         self._parents: dict[Any, Any] = {}
+        self._grants: dict[Any, list[tuple[str, Any]]] | None = None
+        self.claimed = recent_claims(on)
 
     def settings(self, campaign_id: Any) -> dict[str, int]:
         from uuid import UUID
@@ -80,8 +95,21 @@ class Scan:
         return bool(self.settings(campaign_id)[f"remind_{rule}"])
 
     def post(self, user: Any, rule: str, subject: Any, when: Any, params: dict, lvl: str = "") -> None:
+        if claim_key(user, rule, subject, when) in self.claimed:
+            return  # told already (the claim itself is the guard: this only saves the work)
         if post(user, rule, subject, when, params, lvl) is not None:
             self.posted += 1
+
+    def holders(self, node_id: Any, roles: tuple[str, ...]) -> list[Any]:
+        """As ``inbox.holders``, from the grants read once per scan."""
+        if self._grants is None:
+            from taolun.projections.models import Grant
+
+            self._grants = defaultdict(list)
+            for node, role, user in Grant.objects.order_by("granted_at", "id").values_list(
+                    "node_id", "role", "user_id"):
+                self._grants[node].append((role, user))
+        return list(dict.fromkeys(u for r, u in self._grants.get(node_id, ()) if r in roles))
 
     def parent_of(self, node_id: Any) -> Any:
         from taolun.projections.models import OrgNode
@@ -100,7 +128,7 @@ class Scan:
         for user_id, path, role in Grant.objects.values_list("user_id", "path", "role").order_by("user_id"):
             grants[user_id].append((path, role))
         for user_id, held in grants.items():
-            for item in todo(held, self.on):
+            for item in todo(held, self.on, kinds=TODO_RULES):
                 handle = TODO_RULES.get(item["kind"])
                 if handle is not None:
                     handle(self, user_id, item)
@@ -120,7 +148,7 @@ class Scan:
         self.post(user_id, item["kind"], item["ref"], when, params, lvl)
         if lvl == "red":  # copied to the level above
             parent = self.parent_of(item["unit_id"])
-            for boss in holders(parent, ADMINS) if parent else []:
+            for boss in self.holders(parent, ADMINS) if parent else []:
                 self.post(boss, item["kind"], item["ref"], when, params, lvl)
 
     def requirement_behind(self, user_id: Any, item: dict) -> None:
@@ -186,7 +214,7 @@ class Scan:
                 slot = (days - cfg["silent_days"]) // s["remind_silent_every"]
                 params = {"unit": row["name"], "days": days, "title": campaign.title,
                           "unit_id": str(row["node_id"])}
-                for user in holders(row["node_id"], WORKERS) + holders(row["parent_id"], ADMINS):
+                for user in self.holders(row["node_id"], WORKERS) + self.holders(row["parent_id"], ADMINS):
                     self.post(user, "branch_silent", f"{campaign.id}:{row['node_id']}", f"{since}:{slot}", params)
 
 

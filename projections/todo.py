@@ -48,8 +48,9 @@ def _item(kind: str, ref: Any, unit: dict, due: str | None, on: date, **extra: A
             "due": due, "days_left": _days(due, on), **extra}
 
 
-def todo(grants: Iterable[tuple[str, str]], on: date) -> list[dict]:
-    """The to-do items of a user holding ``grants`` ((path, role) pairs), as of ``on``."""
+def todo(grants: Iterable[tuple[str, str]], on: date, kinds: Iterable[str] = KINDS) -> list[dict]:
+    """The to-do items of a user holding ``grants`` ((path, role) pairs), as of ``on`` (only
+    the ``kinds`` asked for: the reminder scan needs the dated ones)."""
     grants = list(grants)
     paths = {p for p, _ in grants}
     nodes = {n["path"]: n for n in OrgNode.objects.filter(path__in=paths, archived=False)
@@ -58,13 +59,10 @@ def todo(grants: Iterable[tuple[str, str]], on: date) -> list[dict]:
     loggers = list({nodes[p]["id"]: nodes[p] for p, r in grants if r in LOGGERS and p in nodes}.values())
     items: list[dict] = []
     campaigns = _campaigns()
-    items += _derive(admin, campaigns, on)
-    items += _own_plans(admin, campaigns, on)
-    items += _to_review(admin, campaigns, on)
-    items += _requirements(loggers, campaigns, on)
-    items += _rectifications(loggers, campaigns, on)
-    items += _tasks(loggers, campaigns, on)
-    items += _returned_activities(loggers, campaigns, on)
+    wanted = set(kinds)
+    for kind, users, find in _FINDERS:
+        if wanted & kind:
+            items += find(admin if users == ADMIN else loggers, campaigns, on)
     return sorted(items, key=lambda i: (i["days_left"] is None, i["days_left"] or 0, KINDS.index(i["kind"]),
                                         i["unit_name"], i["ref"]))
 
@@ -161,11 +159,15 @@ def _rectifications(loggers: list[dict], campaigns: dict, on: date) -> list[dict
 def open_assignments(units: Iterable[Any] | None, campaigns: Iterable[UUID], on: date) -> list[dict]:
     """The dated task assignments (of ``units``; None: every unit) binding as of ``on`` —
     their plan released — that no logged activity of the unit dated by ``on`` has done."""
-    rows = TaskAssignment.objects.filter(campaign_id__in=list(campaigns), due__isnull=False,
-                                         plan_id__in=PlanRow.objects.filter(released_version__gt=0).values("id"))
+    rows = TaskAssignment.objects.filter(campaign_id__in=list(campaigns), due__isnull=False)
     if units is not None:
         rows = rows.filter(node_id__in=list(units))
     rows = list(rows.order_by("due", "id").values())
+    if not rows:
+        return []
+    released = set(PlanRow.objects.filter(pk__in={r["plan_id"] for r in rows}, released_version__gt=0)
+                   .values_list("id", flat=True))
+    rows = [r for r in rows if r["plan_id"] in released]
     done = set(ActivityRow.objects.filter(
         task_id__in={r["task_id"] for r in rows}, node_id__in={r["node_id"] for r in rows}, status="logged",
         start__lt=(on + timedelta(days=1)).isoformat()).values_list("task_id", "node_id"))
@@ -196,3 +198,15 @@ def _returned_activities(loggers: list[dict], campaigns: dict, on: date) -> list
                          None, on, activity_title=a.title, activity_kind=a.kind, reason=reason,
                          **_campaign_fields(campaigns, a.campaign_id)))
     return out
+
+
+# (kinds found, whose grants: the units one administers or logs for, finder), in list order
+_FINDERS = (
+    ({"derive_deadline"}, ADMIN, _derive),
+    ({"plan_returned", "upstream_changed"}, ADMIN, _own_plans),
+    ({"plan_to_review"}, ADMIN, _to_review),
+    ({"requirement_behind"}, "logger", _requirements),
+    ({"rectification_due"}, "logger", _rectifications),
+    ({"task_due"}, "logger", _tasks),
+    ({"activity_returned"}, "logger", _returned_activities),
+)
