@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Backend, Figure, console, create_operator, print_figures  # noqa: E402
+from _common import DEFAULT_REDIS_URL, Backend, Figure, console, create_operator, print_figures  # noqa: E402
 from bench_campaign import load  # noqa: E402
 
 
@@ -72,9 +72,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--scale", type=float, default=0.01)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL, help="the broker of the postgres backend")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
-    with Backend(args.backend) as backend:
+    with Backend(args.backend, redis_url=args.redis_url) as backend:
         create_operator(backend)  # migrates the store
         loaded = load(backend, args.scale)
         rt = loaded["runtime"]
