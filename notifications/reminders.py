@@ -37,6 +37,7 @@ RULES = (*ESCALATING, "requirement_behind", "phase_begins", "phase_ends", "branc
 DEFAULTS.update({f"remind_{rule}": 1 for rule in RULES})  # every rule on unless the campaign turns it off
 ADMINS = ("admin",)
 RECENT_DAYS = 120
+CHUNK = 500  # units per query of the to-do finders
 WORKERS = ("admin", "secretary")
 
 def clock() -> date:
@@ -100,8 +101,8 @@ class Scan:
         if post(user, rule, subject, when, params, lvl) is not None:
             self.posted += 1
 
-    def holders(self, node_id: Any, roles: tuple[str, ...]) -> list[Any]:
-        """As ``inbox.holders``, from the grants read once per scan."""
+    def grants(self) -> dict[Any, list[tuple[str, Any]]]:
+        """Every grant by unit, (role, user) oldest first: read once per scan."""
         if self._grants is None:
             from taolun.projections.models import Grant
 
@@ -109,7 +110,11 @@ class Scan:
             for node, role, user in Grant.objects.order_by("granted_at", "id").values_list(
                     "node_id", "role", "user_id"):
                 self._grants[node].append((role, user))
-        return list(dict.fromkeys(u for r, u in self._grants.get(node_id, ()) if r in roles))
+        return self._grants
+
+    def holders(self, node_id: Any, roles: tuple[str, ...]) -> list[Any]:
+        """As ``inbox.holders``, from :meth:`grants`."""
+        return list(dict.fromkeys(u for r, u in self.grants().get(node_id, ()) if r in roles))
 
     def parent_of(self, node_id: Any) -> Any:
         from taolun.projections.models import OrgNode
@@ -121,17 +126,27 @@ class Scan:
     # -- the to-do items: derive deadline, rectification due, requirement behind ---------
 
     def todo_items(self) -> None:
-        from taolun.projections.models import Grant
-        from taolun.projections.todo import todo
+        """The dated to-do items of every unit at once (the to-do list's own finders, a chunk
+        of units at a time), each told to the unit's admins or loggers as the list would."""
+        from uuid import UUID
 
-        grants: dict[Any, list[tuple[str, str]]] = defaultdict(list)
-        for user_id, path, role in Grant.objects.values_list("user_id", "path", "role").order_by("user_id"):
-            grants[user_id].append((path, role))
-        for user_id, held in grants.items():
-            for item in todo(held, self.on, kinds=TODO_RULES):
-                handle = TODO_RULES.get(item["kind"])
-                if handle is not None:
-                    handle(self, user_id, item)
+        from taolun.events.campaigns.rules import LOGGERS
+        from taolun.projections.models import OrgNode
+        from taolun.projections.todo import for_admins, items_of
+
+        roles = {node: {r for r, _ in held} for node, held in self.grants().items()}
+        nodes = list(OrgNode.objects.filter(pk__in=list(roles), archived=False).values("id", "name", "kind", "path"))
+        admin = [n for n in nodes if "admin" in roles[n["id"]]]
+        loggers = [n for n in nodes if roles[n["id"]] & set(LOGGERS)]
+        for units, as_admin in ((admin, True), (loggers, False)):
+            for i in range(0, len(units), CHUNK):
+                chunk = units[i:i + CHUNK]
+                for item in items_of(chunk if as_admin else [], [] if as_admin else chunk, self.on, TODO_RULES):
+                    if for_admins(item["kind"]) != as_admin:
+                        continue
+                    told = ADMINS if as_admin else LOGGERS
+                    for user in self.holders(UUID(item["unit_id"]), told):
+                        TODO_RULES[item["kind"]](self, user, item)
 
     def escalating(self, user_id: Any, item: dict) -> None:
         if item["days_left"] is None or not self.rule_on(item["kind"], item.get("campaign_id")):

@@ -57,14 +57,26 @@ def todo(grants: Iterable[tuple[str, str]], on: date, kinds: Iterable[str] = KIN
              .values("id", "name", "kind", "path")}
     admin = [nodes[p] for p, r in grants if r == ADMIN and p in nodes]
     loggers = list({nodes[p]["id"]: nodes[p] for p, r in grants if r in LOGGERS and p in nodes}.values())
+    return sorted(items_of(admin, loggers, on, kinds), key=lambda i: (
+        i["days_left"] is None, i["days_left"] or 0, KINDS.index(i["kind"]), i["unit_name"], i["ref"]))
+
+
+def items_of(admin: list[dict], loggers: list[dict], on: date, kinds: Iterable[str] = KINDS) -> list[dict]:
+    """The to-do items of the units ``admin`` (administered) and ``loggers`` (logged for),
+    unsorted: a user's (above), or every unit's at once (the reminder scan, which then tells
+    each unit's people: :func:`for_admins`)."""
     items: list[dict] = []
     campaigns = _campaigns()
     wanted = set(kinds)
     for kind, users, find in _FINDERS:
         if wanted & kind:
             items += find(admin if users == ADMIN else loggers, campaigns, on)
-    return sorted(items, key=lambda i: (i["days_left"] is None, i["days_left"] or 0, KINDS.index(i["kind"]),
-                                        i["unit_name"], i["ref"]))
+    return items
+
+
+def for_admins(kind: str) -> bool:
+    """Whether items of ``kind`` are the admins' of their unit (else its loggers')."""
+    return next(users == ADMIN for kinds, users, _ in _FINDERS if kind in kinds)
 
 
 def _campaigns() -> dict[UUID, dict]:
