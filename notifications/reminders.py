@@ -21,6 +21,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
+
 from taolun.events.campaigns import rules
 from taolun.notifications.inbox import claim_key, post
 
@@ -38,6 +40,7 @@ DEFAULTS.update({f"remind_{rule}": 1 for rule in RULES})  # every rule on unless
 ADMINS = ("admin",)
 RECENT_DAYS = 120
 CHUNK = 500  # units per query of the to-do finders
+BATCH = 50  # notices committed together
 WORKERS = ("admin", "secretary")
 
 def clock() -> date:
@@ -83,6 +86,8 @@ class Scan:
         self.campaigns = {c.id: c for c in PlanRow.objects.filter(kind="campaign", released_version__gt=0)}
         self._parents: dict[Any, Any] = {}
         self._grants: dict[Any, list[tuple[str, Any]]] | None = None
+        self.batch: Any = None  # the open transaction of the notices posted since the last commit
+        self.in_batch = 0
         self.claimed = recent_claims(on)
 
     def settings(self, campaign_id: Any) -> dict[str, int]:
@@ -98,8 +103,21 @@ class Scan:
     def post(self, user: Any, rule: str, subject: Any, when: Any, params: dict, lvl: str = "") -> None:
         if claim_key(user, rule, subject, when) in self.claimed:
             return  # told already (the claim itself is the guard: this only saves the work)
+        if self.batch is None:
+            self.batch = transaction.atomic()
+            self.batch.__enter__()
         if post(user, rule, subject, when, params, lvl) is not None:
             self.posted += 1
+            self.in_batch += 1
+            if self.in_batch >= BATCH:
+                self.commit()
+
+    def commit(self, error: BaseException | None = None) -> None:
+        """End the open batch of notices: committed together (one commit per
+        :data:`BATCH`, not per notice); a batch lost to a crash is posted by the next scan."""
+        batch, self.batch, self.in_batch = self.batch, None, 0
+        if batch is not None:
+            batch.__exit__(type(error) if error else None, error, error.__traceback__ if error else None)
 
     def grants(self) -> dict[Any, list[tuple[str, Any]]]:
         """Every grant by unit, (role, user) oldest first: read once per scan."""
@@ -245,9 +263,14 @@ def scan(on: date | None = None) -> int:
     """Post every reminder due as of ``on`` (default: today in Asia/Shanghai); answer how
     many notices were new."""
     run = Scan(on or clock())
-    run.todo_items()
-    run.phases()
-    run.silent_branches()
+    try:
+        run.todo_items()
+        run.phases()
+        run.silent_branches()
+    except BaseException as error:
+        run.commit(error)  # rolled back: told by the next scan
+        raise
+    run.commit()
     return run.posted
 
 

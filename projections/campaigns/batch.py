@@ -28,8 +28,11 @@ from taolun.projections.models import (
 from taolun.tenants.domainmodel import Tenant
 
 CHUNK = 500
-# Every table the projection owns, in the order a clear deletes them (children first).
-TABLES = (ProgressRow, TaskAssignment, ActivityRow, SuggestionRow, ProblemRow, PlanRow, EvidenceRef, CampaignUnit)
+# The tables of rows with a path (moved with their subtree), in the order a clear deletes
+# them (children first) …
+TABLES = (ProgressRow, ActivityRow, SuggestionRow, ProblemRow, PlanRow, EvidenceRef, CampaignUnit)
+# … and those without a path (nothing to move with a subtree): every table it owns.
+OWNED = (TaskAssignment, *TABLES)
 
 
 def update_many(model: type, rows: list, fields: list[str]) -> None:
