@@ -41,8 +41,12 @@ class Installation:
         self.server = Server(label, {"TAOLUN_SMTP_URL": smtp_url, "TAOLUN_REMINDER_SCAN_SECONDS": "1",
                                      "TAOLUN_DELIVERY_SECONDS": "1", "TAOLUN_SCHEDULER_STANDBY_SECONDS": "1",
                                      **env})
-        self.server.taolun("migrate")
-        self.token = self.server.taolun("operator", "create", f"{label}@taolun.test").stdout.strip()
+        try:
+            self.server.taolun("migrate")
+            self.token = self.server.taolun("operator", "create", f"{label}@taolun.test").stdout.strip()
+        except BaseException:
+            self.stop_process(self.smtp)  # no SMTP server left behind
+            raise
         self.helpers: dict[str, subprocess.Popen] = {}
         self.starts: dict[str, int] = {}
         self.web: subprocess.Popen | None = None
