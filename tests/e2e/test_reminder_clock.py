@@ -43,6 +43,7 @@ def walked(tmp_path_factory):
                     if m["rule"] in ("campaign_published", "derive_deadline")
                     and m["params"].get("unit_id") == org.district_a["id"]]
 
+        until(lambda: any(s == PUBLISHED for s, _ in inbox()), PUBLISHED, site.logs)  # told at once
         for offset, subject, _ in CHASE:
             if offset:
                 site.move_to(day(offset))
