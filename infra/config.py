@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -62,6 +63,11 @@ class Config:
     # … and how often a checkpoint is signed: after this many new events, or this long.
     audit_checkpoint_events: int = 1000
     audit_checkpoint_seconds: float = 300.0
+    # Test installations only: "today" of every process, as YYYY-MM-DD (empty: the real one),
+    # so an end-to-end test drives a campaign's clock through separate processes.
+    fake_today: str = ""
+    reminder_scan_seconds: float = 900.0  # the scheduler enqueues the reminder scan this often …
+    delivery_seconds: float = 30.0  # … and the outside channels' sending
 
     @property
     def event_store_file(self) -> Path:
@@ -136,7 +142,20 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         audit_key_file=Path(env["TAOLUN_AUDIT_KEY_FILE"]).resolve() if env.get("TAOLUN_AUDIT_KEY_FILE") else None,
         audit_checkpoint_events=int(env.get("TAOLUN_AUDIT_CHECKPOINT_EVENTS") or 1000),
         audit_checkpoint_seconds=float(env.get("TAOLUN_AUDIT_CHECKPOINT_SECONDS") or 300),
+        fake_today=fake_today(env.get("TAOLUN_FAKE_TODAY", "")),
+        reminder_scan_seconds=float(env.get("TAOLUN_REMINDER_SCAN_SECONDS") or 900),
+        delivery_seconds=float(env.get("TAOLUN_DELIVERY_SECONDS") or 30),
     )
+
+
+def fake_today(value: str) -> str:
+    """``TAOLUN_FAKE_TODAY``, checked at start: a date (YYYY-MM-DD) or empty."""
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"TAOLUN_FAKE_TODAY: expected YYYY-MM-DD, got {value!r}") from None
+    return value
 
 
 def smtp_url(url: str) -> str:

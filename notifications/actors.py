@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from taolun.notifications.channels import send_deliveries
+from taolun.notifications.digest import send_digests
 from taolun.notifications.reminders import scan_reminders
 from taolun.notifications.workflow import deliver_workflow_notice
 
@@ -102,4 +103,5 @@ def periodic_jobs(purge_idempotency_records: Job) -> dict[str, Job]:
         "purge_idempotency_records": purge_idempotency_records,
         "scan_reminders": scan_reminders,
         "send_deliveries": send_deliveries,
+        "send_digests": send_digests,
     }

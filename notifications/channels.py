@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from taolun.notifications import robots
 from taolun.notifications.models import Delivery, InboxMessage, WebhookEndpoint
-from taolun.notifications.preferences import quiet_until, wants_email
+from taolun.notifications.preferences import email_mode, quiet_until
 from taolun.notifications.webhooks import signed_headers
 
 log = logging.getLogger("taolun.notifications")
@@ -52,7 +52,7 @@ def _claim(key: str, **fields: Any) -> bool:
 
 
 def queue(notice: InboxMessage, shared_claim: str) -> None:
-    """Queue a new notice for e-mail to its recipient and for the webhooks of the unit it
+    """Queue a new notice for e-mail to its recipient (held, for a digest reader) and for the webhooks of the unit it
     concerns (``params["unit_id"]``). Webhooks are claimed by ``shared_claim`` (the notice's
     key without the recipient), so a unit's group hears of one thing once, however many of
     its people are told."""
@@ -61,9 +61,10 @@ def queue(notice: InboxMessage, shared_claim: str) -> None:
     common = {"rule": notice.rule, "level": notice.level, "subject": notice.subject,
               "body": notice.body, "params": notice.params}
     email = UserAccount.objects.filter(pk=notice.user_id).values_list("email", flat=True).first()
-    if email and wants_email(notice.user_id, notice.rule):
+    mode = email_mode(notice.user_id, notice.rule) if email else None
+    if mode is not None:  # a digest reader's e-mail is held for the day's summary
         _claim(delivery_key("email", email, notice.key), channel="email", target=email,
-               user_id=notice.user_id, **common)
+               user_id=notice.user_id, status="held" if mode == "digest" else "pending", **common)
     unit = notice.params.get("unit_id")
     if unit:
         for endpoint in WebhookEndpoint.objects.filter(node_id=unit, active=True):

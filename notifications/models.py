@@ -58,7 +58,8 @@ class Delivery(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     params = models.JSONField(default=dict)
-    status = models.CharField(max_length=12, default="pending")  # pending | sent | failed | skipped
+    # pending | sent | failed | skipped; an e-mail of a digest reader: held, then digested
+    status = models.CharField(max_length=12, default="pending")
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     lease_until = models.DateTimeField(null=True)
@@ -71,15 +72,19 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["next_attempt_at", "id"], condition=models.Q(status="pending"),
                          name="delivery_due"),
+            models.Index(fields=["user_id", "created_at"], condition=models.Q(status="held"),
+                         name="delivery_held"),
         ]
 
 
 class NoticePreference(models.Model):
-    """A user's choices for outside channels: the kinds of notice (rules) not to e-mail, and
-    quiet hours (Asia/Shanghai; e-mail waits until they end). No row: every kind, any time."""
+    """A user's choices for outside channels: the kinds of notice (rules) not to e-mail,
+    quiet hours (Asia/Shanghai; e-mail waits until they end) and the daily digest (one e-mail
+    a day summarising the day's notices). No row: every kind, one by one, any time."""
 
     user_id = models.UUIDField(primary_key=True)
     email_off = models.JSONField(default=list)  # rules not e-mailed
     quiet_start = models.CharField(max_length=5, default="")  # "22:00"; empty: no quiet hours
     quiet_end = models.CharField(max_length=5, default="")  # "07:00"
+    digest = models.BooleanField(default=False)  # e-mail: one summary a day instead of each notice
     updated_at = models.DateTimeField(auto_now=True)

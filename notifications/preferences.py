@@ -1,5 +1,6 @@
-"""A user's choices for the outside channels: which kinds of notice not to e-mail, and
-quiet hours in which e-mail waits (the in-app inbox always has everything at once)."""
+"""A user's choices for the outside channels: which kinds of notice not to e-mail, quiet
+hours in which e-mail waits, and the daily digest (their e-mails held and summarised in one
+a day, ``notifications/digest.py``). The in-app inbox always has everything at once."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ class InvalidPreference(ValueError):
 def get(user_id: Any) -> dict[str, Any]:
     row = NoticePreference.objects.filter(pk=user_id).first()
     return {"email_off": list(row.email_off) if row else [], "quiet_start": row.quiet_start if row else "",
-            "quiet_end": row.quiet_end if row else "", "rules": sorted(TEMPLATES)}
+            "quiet_end": row.quiet_end if row else "", "digest": row.digest if row else False,
+            "rules": sorted(TEMPLATES)}
 
 
-def put(user_id: Any, email_off: list[str], quiet_start: str, quiet_end: str) -> dict[str, Any]:
+def put(user_id: Any, email_off: list[str], quiet_start: str, quiet_end: str, digest: bool = False) -> dict[str, Any]:
     """Replace the user's choices; nothing changes when one is wrong."""
     unknown = sorted(set(email_off) - set(TEMPLATES))
     if unknown:
@@ -38,13 +40,20 @@ def put(user_id: Any, email_off: list[str], quiet_start: str, quiet_end: str) ->
     if bool(quiet_start) != bool(quiet_end) or (quiet_start and quiet_start == quiet_end):
         raise InvalidPreference(code="invalid_quiet_hours", field="quiet_end", message="免打扰时段需要不同的开始和结束时间")
     NoticePreference.objects.update_or_create(pk=user_id, defaults={
-        "email_off": sorted(set(email_off)), "quiet_start": quiet_start, "quiet_end": quiet_end})
+        "email_off": sorted(set(email_off)), "quiet_start": quiet_start, "quiet_end": quiet_end,
+        "digest": bool(digest)})
     return get(user_id)
 
 
-def wants_email(user_id: Any, rule: str) -> bool:
-    off = NoticePreference.objects.filter(pk=user_id).values_list("email_off", flat=True).first()
-    return rule not in (off or [])
+def email_mode(user_id: Any, rule: str) -> str | None:
+    """How the user gets ``rule``'s notices by e-mail: "each", "digest" (held for the day's
+    summary), or None (not e-mailed)."""
+    row = NoticePreference.objects.filter(pk=user_id).values("email_off", "digest").first()
+    if row is None:
+        return "each"
+    if rule in (row["email_off"] or []):
+        return None
+    return "digest" if row["digest"] else "each"
 
 
 def quiet_until(user_id: Any, now: datetime) -> datetime | None:

@@ -14,9 +14,14 @@ from taolun.infra.locks import SingletonLock
 
 log = logging.getLogger("taolun.scheduler")
 
-# actor name -> seconds between runs
+# actor name -> seconds between runs (the reminder scan's and the sending's: the installation's)
 SCHEDULE = {"purge_idempotency_records": 3600, "refresh_progress_lights": 900, "scan_reminders": 900,
-            "send_deliveries": 30}
+            "send_deliveries": 30, "send_digests": 900}
+
+
+def schedule(config) -> dict[str, float]:
+    return {**SCHEDULE, "scan_reminders": config.reminder_scan_seconds,
+            "send_deliveries": config.delivery_seconds}
 
 
 def run_scheduler(runtime, tick_seconds: float = 5.0) -> None:
@@ -43,7 +48,7 @@ def run_scheduler(runtime, tick_seconds: float = 5.0) -> None:
 
 def enqueue_due(runtime, last_run: dict[str, float]) -> None:
     now = time.monotonic()
-    for name, every in SCHEDULE.items():
+    for name, every in schedule(runtime.config).items():
         if now - last_run.get(name, -every) >= every:
             try:
                 runtime.actors[name].send()

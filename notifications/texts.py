@@ -65,6 +65,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         gettext_noop("【督办】整改事项%(when)s"),
         gettext_noop("%(unit)s 的整改事项“%(what)s”截止日期 %(due)s（%(when)s）。"),
     ),
+    "task_due": (
+        gettext_noop("【督办】任务“%(what)s”%(when)s"),
+        gettext_noop("%(unit)s 的任务“%(what)s”（责任人：%(owner)s）完成时限 %(due)s（%(when)s）。"),
+    ),
     "requirement_behind": (
         gettext_noop("%(kind)s 已完成 %(done)s / %(need)s，距阶段结束还有 %(days)s 天"),
         gettext_noop("%(unit)s：%(kind)s 已完成 %(done)s / %(need)s，距阶段结束还有 %(days)s 天。"),
@@ -73,6 +77,26 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         gettext_noop("%(unit)s 已 %(days)s 天没有登记活动"),
         gettext_noop("%(unit)s 在“%(title)s”中已 %(days)s 天没有登记活动，请督促。"),
     ),
+}
+
+# What each kind of notice is called on the settings page (a user chooses channels per kind).
+RULE_NAMES: dict[str, str] = {
+    "campaign_published": gettext_noop("上级下发活动方案"),
+    "plan_submitted": gettext_noop("方案报送待审核"),
+    "plan_approved": gettext_noop("方案审核通过"),
+    "plan_returned": gettext_noop("方案被退回"),
+    "upstream_changed": gettext_noop("上级方案修订"),
+    "activity_returned": gettext_noop("活动被驳回"),
+    "suggestion_answered": gettext_noop("建议已答复"),
+    "rectification_verified": gettext_noop("整改验收销号"),
+    "rectification_reopened": gettext_noop("整改被重新打开"),
+    "derive_deadline": gettext_noop("督办：方案制定期限"),
+    "phase_begins": gettext_noop("阶段即将开始"),
+    "phase_ends": gettext_noop("阶段即将结束"),
+    "rectification_due": gettext_noop("督办：整改时限"),
+    "task_due": gettext_noop("督办：任务完成时限"),
+    "requirement_behind": gettext_noop("要求未达标"),
+    "branch_silent": gettext_noop("支部长期未登记活动"),
 }
 
 WHEN_LEFT = gettext_noop("还剩 %(n)d 天")

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from taolun.platform import demo_history, demo_reports
+from taolun.platform.demo_notices import make_notices
 from taolun.platform.runtime import get_runtime
 from taolun.tenants.domainmodel import SiblingCode
 
@@ -136,7 +137,10 @@ def load_demo(out: TextIO, today: date | None = None,
         last = issued.notification_id
     runtime.runner.catch_up(last)
     passwords = set_demo_passwords(runtime, [email for email, *_ in USERS])
+    school = ids[("hj", "hj-zx")]
+    make_notices(runtime, school, tenancy.find_user_by_email("school.admin@demo.taolun").id, today)
     summary(out, history.plans[()], ids, today, added, base_url)
+    notices_summary(out, school, base_url)
     out.write("演示账号、密码与令牌 Demo users, passwords (sign in at /sign-in) and API tokens (Authorization: Bearer <token>):\n")
     for email, name, where, role in USERS:
         out.write(f"  {role:<10} {email:<28} {passwords[email]:<22} {tokens[email]}\n")
@@ -164,6 +168,16 @@ def set_demo_passwords(runtime, emails: list[str]) -> dict[str, str]:
             last = set_password(runtime, None, runtime.tenancy.find_user_by_email(email).id, password)
     runtime.runner.catch_up(last or None)
     return out
+def notices_summary(out: TextIO, school: UUID, base_url: str) -> None:
+    from taolun.notifications.models import Delivery, InboxMessage
+    from taolun.notifications.reminders import RULES
+
+    notices = InboxMessage.objects.exclude(rule="")
+    out.write(f"  消息 notices: {notices.count()} in inboxes ({notices.filter(rule__in=RULES).count()} reminders, "
+              f"督办 {notices.exclude(level='').count()}); 邗江中学's webhook log: "
+              f"{Delivery.objects.filter(node_id=school).count()} deliveries at {base_url}/units/{school}/webhooks\n")
+
+
 def summary(out: TextIO, campaign_id: UUID, ids: dict[tuple, UUID], today: date, added: int,
             base_url: str) -> None:
     """What the demo city holds (from the read models, as the API shows it) and where to look."""

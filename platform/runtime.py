@@ -195,6 +195,20 @@ _runtime: Runtime | None = None
 _runtime_lock = threading.Lock()
 
 
+def move_today(day: str) -> None:
+    """A test installation's "today" (``TAOLUN_FAKE_TODAY``): both clocks of the campaigns —
+    the write side's (how far ahead an activity may be entered) and the read models' (what
+    is due, overdue, silent; the reminder scan's)."""
+    from datetime import date
+
+    from taolun.events.campaigns import rules
+    from taolun.projections import progress
+
+    fixed = date.fromisoformat(day)
+    rules.today = lambda: fixed
+    progress.today = lambda tz="Asia/Shanghai": fixed
+
+
 def get_runtime() -> Runtime:
     global _runtime
     with _runtime_lock:
@@ -204,6 +218,8 @@ def get_runtime() -> Runtime:
             from taolun.platform.evidence import EvidenceCitations
 
             config: Config = settings.CONFIG
+            if config.fake_today:
+                move_today(config.fake_today)
             apps = Applications(config, evidence=EvidenceCitations())
             runner = ProjectionRunner(apps.recorder, apps.mapper, build_projections())
             broker = build_broker(config.broker_url)

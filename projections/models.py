@@ -117,6 +117,7 @@ class PlanRow(models.Model):
     conflicts = models.JSONField(default=list)
     phases = models.JSONField(default=dict)
     requirements = models.JSONField(default=dict)
+    tasks = models.JSONField(default=dict)  # the draft's tasks with their assignments
     window_start = models.CharField(max_length=10, default="")  # campaigns: latest release
     window_end = models.CharField(max_length=10, default="")
     publication = models.JSONField(null=True)
@@ -127,6 +128,26 @@ class PlanRow(models.Model):
     return_reasons = models.JSONField(default=list)
     submissions = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
+
+
+class TaskAssignment(models.Model):
+    """A task of a plan given to one of the plan's branches or offices, with its owner and
+    due date (the assignment's, else the task's): what the 督办 of tasks reads. Rewritten
+    from ``PlanRow.tasks`` whenever a plan's tasks change; it binds from the plan's first
+    release (a draft binds nobody). Done: the unit has logged an activity for the task
+    (read with the activities, as requirements are)."""
+
+    plan_id = models.UUIDField(db_index=True)
+    campaign_id = models.UUIDField()
+    task_id = models.CharField(max_length=36)
+    node_id = models.UUIDField(db_index=True)  # the unit the task is given to
+    assigned_by = models.UUIDField()  # the plan's unit
+    title = models.CharField(max_length=500)
+    owner = models.CharField(max_length=100, default="")
+    due = models.CharField(max_length=10, null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan_id", "task_id", "node_id"], name="assignment_once")]
 
 
 class UnitEntry(models.Model):

@@ -13,15 +13,15 @@ tenant-isolated by construction. Items, most urgent first (by days left, undated
 * ``requirement_behind``: a per-unit requirement my branch or office has not met yet
   ("集中学习 2 of 3"), with the days left in its phase (or the campaign);
 * ``rectification_due``: an open rectification of my unit, with days left (negative: overdue);
+* ``task_due``: a task given to my branch or office (by a released plan) that it has not
+  done yet — no activity logged for it, dated by ``on`` — with days left to its due date;
 * ``activity_returned``: an activity of my units returned by an inspector, with the reason.
-
-Not yet: tasks assigned to my unit (assignments are not projected into a read model).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,12 +30,12 @@ from django.db.models import Q
 from taolun.events.campaigns.lights import MEASURED_KINDS
 from taolun.events.campaigns.rules import LOGGERS
 from taolun.projections import progress as figures
-from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, ProgressRow
+from taolun.projections.models import ActivityRow, OrgNode, PlanRow, ProblemRow, ProgressRow, TaskAssignment
 from taolun.projections.subtree import within_any
 
 ADMIN = "admin"
 KINDS = ("derive_deadline", "plan_to_review", "plan_returned", "upstream_changed",
-         "requirement_behind", "rectification_due", "activity_returned")
+         "requirement_behind", "rectification_due", "task_due", "activity_returned")
 OPEN_PROBLEMS = ("open", "rectifying")
 
 
@@ -48,24 +48,35 @@ def _item(kind: str, ref: Any, unit: dict, due: str | None, on: date, **extra: A
             "due": due, "days_left": _days(due, on), **extra}
 
 
-def todo(grants: Iterable[tuple[str, str]], on: date) -> list[dict]:
-    """The to-do items of a user holding ``grants`` ((path, role) pairs), as of ``on``."""
+def todo(grants: Iterable[tuple[str, str]], on: date, kinds: Iterable[str] = KINDS) -> list[dict]:
+    """The to-do items of a user holding ``grants`` ((path, role) pairs), as of ``on`` (only
+    the ``kinds`` asked for: the reminder scan needs the dated ones)."""
     grants = list(grants)
     paths = {p for p, _ in grants}
     nodes = {n["path"]: n for n in OrgNode.objects.filter(path__in=paths, archived=False)
              .values("id", "name", "kind", "path")}
     admin = [nodes[p] for p, r in grants if r == ADMIN and p in nodes]
     loggers = list({nodes[p]["id"]: nodes[p] for p, r in grants if r in LOGGERS and p in nodes}.values())
+    return sorted(items_of(admin, loggers, on, kinds), key=lambda i: (
+        i["days_left"] is None, i["days_left"] or 0, KINDS.index(i["kind"]), i["unit_name"], i["ref"]))
+
+
+def items_of(admin: list[dict], loggers: list[dict], on: date, kinds: Iterable[str] = KINDS) -> list[dict]:
+    """The to-do items of the units ``admin`` (administered) and ``loggers`` (logged for),
+    unsorted: a user's (above), or every unit's at once (the reminder scan, which then tells
+    each unit's people: :func:`for_admins`)."""
     items: list[dict] = []
     campaigns = _campaigns()
-    items += _derive(admin, campaigns, on)
-    items += _own_plans(admin, campaigns, on)
-    items += _to_review(admin, campaigns, on)
-    items += _requirements(loggers, campaigns, on)
-    items += _rectifications(loggers, campaigns, on)
-    items += _returned_activities(loggers, campaigns, on)
-    return sorted(items, key=lambda i: (i["days_left"] is None, i["days_left"] or 0, KINDS.index(i["kind"]),
-                                        i["unit_name"], i["ref"]))
+    wanted = set(kinds)
+    for kind, users, find in _FINDERS:
+        if wanted & kind:
+            items += find(admin if users == ADMIN else loggers, campaigns, on)
+    return items
+
+
+def for_admins(kind: str) -> bool:
+    """Whether items of ``kind`` are the admins' of their unit (else its loggers')."""
+    return next(users == ADMIN for kinds, users, _ in _FINDERS if kind in kinds)
 
 
 def _campaigns() -> dict[UUID, dict]:
@@ -157,6 +168,34 @@ def _rectifications(loggers: list[dict], campaigns: dict, on: date) -> list[dict
             for p in rows]
 
 
+def open_assignments(units: Iterable[Any] | None, campaigns: Iterable[UUID], on: date) -> list[dict]:
+    """The dated task assignments (of ``units``; None: every unit) binding as of ``on`` —
+    their plan released — that no logged activity of the unit dated by ``on`` has done."""
+    rows = TaskAssignment.objects.filter(campaign_id__in=list(campaigns), due__isnull=False)
+    if units is not None:
+        rows = rows.filter(node_id__in=list(units))
+    rows = list(rows.order_by("due", "id").values())
+    if not rows:
+        return []
+    released = set(PlanRow.objects.filter(pk__in={r["plan_id"] for r in rows}, released_version__gt=0)
+                   .values_list("id", flat=True))
+    rows = [r for r in rows if r["plan_id"] in released]
+    done = set(ActivityRow.objects.filter(
+        task_id__in={r["task_id"] for r in rows}, node_id__in={r["node_id"] for r in rows}, status="logged",
+        start__lt=(on + timedelta(days=1)).isoformat()).values_list("task_id", "node_id"))
+    return [r for r in rows if (r["task_id"], r["node_id"]) not in done]
+
+
+def _tasks(loggers: list[dict], campaigns: dict, on: date) -> list[dict]:
+    by_id = {n["id"]: n for n in loggers}
+    if not by_id:
+        return []
+    return [_item("task_due", f"{a['plan_id']}:{a['task_id']}:{a['node_id']}", by_id[a["node_id"]], a["due"],
+                  on, description=a["title"], owner=a["owner"], task_id=a["task_id"],
+                  **_campaign_fields(campaigns, a["campaign_id"]))
+            for a in open_assignments(by_id, campaigns, on)]
+
+
 def _returned_activities(loggers: list[dict], campaigns: dict, on: date) -> list[dict]:
     if not loggers:
         return []
@@ -171,3 +210,15 @@ def _returned_activities(loggers: list[dict], campaigns: dict, on: date) -> list
                          None, on, activity_title=a.title, activity_kind=a.kind, reason=reason,
                          **_campaign_fields(campaigns, a.campaign_id)))
     return out
+
+
+# (kinds found, whose grants: the units one administers or logs for, finder), in list order
+_FINDERS = (
+    ({"derive_deadline"}, ADMIN, _derive),
+    ({"plan_returned", "upstream_changed"}, ADMIN, _own_plans),
+    ({"plan_to_review"}, ADMIN, _to_review),
+    ({"requirement_behind"}, "logger", _requirements),
+    ({"rectification_due"}, "logger", _rectifications),
+    ({"task_due"}, "logger", _tasks),
+    ({"activity_returned"}, "logger", _returned_activities),
+)

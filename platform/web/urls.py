@@ -1,6 +1,7 @@
 from django.urls import path
 
 from taolun.platform.web.views import accounts, activities, as_of, audit_chain, history, home, inbox, progress, reports, webhooks
+from taolun.platform.web.views import notice_settings
 from taolun.platform.web.views import campaign_editor, campaigns, entries, problems, publication, review, school, suggestions, unit_lists
 
 app_name = "web"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("inbox", inbox.index, name="inbox"),
     path("inbox/read-all", inbox.mark_all, name="inbox_read_all"),
     path("inbox/<int:message_id>/mark", inbox.mark, name="inbox_mark"),
+    path("inbox/settings", notice_settings.index, name="notice_settings"),
     path("units/<uuid:unit_id>/webhooks", webhooks.unit_webhooks, name="webhooks"),
     path("webhooks/<int:webhook_id>/test", webhooks.send_test, name="webhook_test"),
     path("progress", progress.index, name="progress"),

@@ -50,7 +50,7 @@ from taolun.projections.campaigns.assessment import (
     refresh_lights,
     time_zone,
 )
-from taolun.projections.campaigns.batch import TABLES, Batch
+from taolun.projections.campaigns.batch import OWNED, Batch
 from taolun.projections.campaigns.details import DetailRows
 from taolun.projections.campaigns.unit_tree import UnitTree
 from taolun.projections.runner import Projection, topics_of
@@ -140,6 +140,6 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
 
     def clear(self) -> None:
         self._batch = None
-        for model in TABLES:
+        for model in OWNED:
             model.objects.all().delete()
         # Outbox rows are kept: their stable keys make the replay a no-op.

@@ -23,12 +23,16 @@ from taolun.projections.models import (
     ProblemRow,
     ProgressRow,
     SuggestionRow,
+    TaskAssignment,
 )
 from taolun.tenants.domainmodel import Tenant
 
 CHUNK = 500
-# Every table the projection owns, in the order a clear deletes them (children first).
+# The tables of rows with a path (moved with their subtree), in the order a clear deletes
+# them (children first) …
 TABLES = (ProgressRow, ActivityRow, SuggestionRow, ProblemRow, PlanRow, EvidenceRef, CampaignUnit)
+# … and those without a path (nothing to move with a subtree): every table it owns.
+OWNED = (TaskAssignment, *TABLES)
 
 
 class Rows:
@@ -68,6 +72,19 @@ class Rows:
         self.cache, self.new, self.dirty = {}, {}, set()
 
 
+def write_assignments(plans: list[PlanRow]) -> None:
+    """Rewrite the assignment rows of ``plans`` from their tasks."""
+    TaskAssignment.objects.filter(plan_id__in=[p.id for p in plans]).delete()
+    rows = [
+        TaskAssignment(plan_id=p.id, campaign_id=p.campaign_id, task_id=task_id, node_id=a["unit_id"],
+                       assigned_by=p.node_id, title=str(task.get("title", ""))[:500],
+                       owner=str(a.get("owner") or "")[:100], due=a.get("due") or task.get("due"))
+        for p in plans for task_id, task in sorted(p.tasks.items())
+        for a in task.get("assignments") or []
+    ]
+    TaskAssignment.objects.bulk_create(rows, batch_size=CHUNK)
+
+
 class Batch:
     """What one batch has read and changed, until it settles."""
 
@@ -78,6 +95,7 @@ class Batch:
         self.suggs = Rows(SuggestionRow)
         self.probs = Rows(ProblemRow)
         self.refs: list[EvidenceRef] = []
+        self.task_plans: dict[UUID, PlanRow] = {}  # plans whose tasks changed: assignments to rewrite
         self.stale: dict[tuple[UUID, UUID], set[str]] = defaultdict(set)
         self.progress: dict[tuple[UUID, UUID], ProgressRow | None] = {}
         self.changed: set[tuple[UUID, UUID]] = set()
@@ -95,6 +113,9 @@ class Batch:
         if self.refs:
             EvidenceRef.objects.bulk_create(self.refs, batch_size=CHUNK, ignore_conflicts=True)
             self.refs = []
+        if self.task_plans:
+            write_assignments(list(self.task_plans.values()))
+            self.task_plans = {}
 
     def prefetch(self, events: list[Any]) -> None:
         """The rows the batch's events name (units, plans, entries), one query per table."""

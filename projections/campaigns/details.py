@@ -10,6 +10,8 @@ child (the ``mark_upstream_changed`` effect calls the idempotent
 
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
@@ -61,8 +63,9 @@ class DetailRows(Rollup):
             node_id=e.tenant_id, path=unit.path, kind=e.kind, title=e.header.get("title", ""),
             status="draft", version=e.originator_version, parent_version=e.parent_version,
             phases=e.sections["phases"], requirements=e.sections["requirements"],
-            updated_at=e.timestamp,
+            tasks=e.sections["tasks"], updated_at=e.timestamp,
         ))
+        self._tasks_changed(row)
         if e.kind != "derived":
             return
         self.settle()
@@ -176,7 +179,38 @@ class DetailRows(Rollup):
         self._plan_status_changed(
             e, upstream_version=None, conflicts=[], parent_version=e.parent_version,
             phases=e.sections["phases"], requirements=e.sections["requirements"],
+            tasks=e.sections["tasks"],
         )
+        self._tasks_changed(self.b.plans.get(e.originator_id))
+
+    # -- tasks and their assignments (the 督办 of tasks reads them)
+
+    def _tasks_changed(self, row: PlanRow) -> None:
+        self.b.task_plans[row.id] = row
+
+    def _edit_task(self, e, task_id: str, change: Callable[[dict], None]) -> None:
+        row = self._edit_section(e, "tasks", lambda items: items.__setitem__(
+            task_id, copy.deepcopy(items[task_id])))
+        change(row.tasks[task_id])
+        self._tasks_changed(row)
+
+    def plan_task_added(self, e: Plan.TaskAdded) -> None:
+        self._tasks_changed(self._edit_section(e, "tasks", lambda items: items.__setitem__(
+            e.task["id"], e.task)))
+
+    def plan_task_revised(self, e: Plan.TaskRevised) -> None:
+        self._edit_task(e, e.task_id, lambda task: task.update(e.changes))
+
+    def plan_task_removed(self, e: Plan.TaskRemoved) -> None:
+        self._tasks_changed(self._edit_section(e, "tasks", lambda items: items.pop(e.task_id, None)))
+
+    def plan_task_assigned(self, e: Plan.TaskAssigned) -> None:
+        self._edit_task(e, e.task_id, lambda task: task.__setitem__(
+            "assignments", [*task.get("assignments", []), e.assignment]))
+
+    def plan_task_unassigned(self, e: Plan.TaskUnassigned) -> None:
+        self._edit_task(e, e.task_id, lambda task: task.__setitem__(
+            "assignments", [a for a in task.get("assignments", []) if a["unit_id"] != e.unit_id]))
 
     # -- activities
 
@@ -315,6 +349,11 @@ class DetailRows(Rollup):
         Plan.Returned: plan_returned,
         Plan.UpstreamChanged: plan_upstream_changed,
         Plan.Rebased: plan_rebased,
+        Plan.TaskAdded: plan_task_added,
+        Plan.TaskRevised: plan_task_revised,
+        Plan.TaskRemoved: plan_task_removed,
+        Plan.TaskAssigned: plan_task_assigned,
+        Plan.TaskUnassigned: plan_task_unassigned,
         Activity.Logged: activity_logged,
         Activity.Corrected: activity_corrected,
         Activity.Retracted: activity_retracted,
@@ -336,9 +375,4 @@ class DetailRows(Rollup):
         Plan.TopicRemoved: touch_plan,
         Plan.TopicDeclined: touch_plan,
         Plan.TopicAccepted: touch_plan,
-        Plan.TaskAdded: touch_plan,
-        Plan.TaskRevised: touch_plan,
-        Plan.TaskRemoved: touch_plan,
-        Plan.TaskAssigned: touch_plan,
-        Plan.TaskUnassigned: touch_plan,
     }

@@ -142,6 +142,25 @@ def test_one_rectification_is_overdue_on_the_problem_list(demo):
     assert {p["status"] for p in problems} >= {"open", "rectifying", "completed", "verified"}
 
 
+def test_the_demo_users_have_workflow_notices_and_reminders_and_the_school_a_delivery_log(demo):
+    def rules(email: str) -> dict[str, set[str]]:
+        items = demo.client(email).get("/api/v1/me/inbox?limit=100").body["items"]
+        found: dict[str, set[str]] = {}
+        for m in items:
+            found.setdefault(m["rule"], set()).add(m["level"])
+        return found
+
+    school, district = rules("school.admin@demo.taolun"), rules("hj.admin@demo.taolun")
+    workflow = {"plan_submitted", "plan_approved", "plan_returned", "upstream_changed", "campaign_published"}
+    assert workflow & set(school) and workflow & set(district), (school, district)
+    reminders = {**rules("secretary@demo.taolun"), **school, **rules("city.admin@demo.taolun")}
+    assert {"rectification_due", "phase_ends", "phase_begins", "requirement_behind"} & set(reminders), reminders
+    assert any(levels & {"blue", "yellow", "red"} for levels in reminders.values()), reminders  # 督办
+    unit = demo.ids[("hj", "hj-zx")]
+    log = demo.client("school.admin@demo.taolun").get(f"/api/v1/tenants/{unit}/webhooks/deliveries")
+    assert log.status == 200 and log.body["count"] >= 1, log.body
+
+
 def test_activity_photos_download_as_png_images(demo):
     activities = demo.admin.get(f"/api/v1/tenants/{demo.ids[()]}/activities?limit=500").body["items"]
     # dated in the past, but for one planned ahead (counted as planned, not done)

@@ -21,6 +21,17 @@ from tests.faults.services import PrivatePostgres, free_port
 CLI = [sys.executable, "-m", "taolun.platform.cli"]
 
 
+def until(condition, timeout: float = 60.0, every: float = 0.5):
+    """Wait for ``condition`` to answer something true; answer its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(every)
+    return condition()
+
+
 class Installation:
     """``roles`` are the processes: "web" (``serve``, all-in-one or ``--web-only``),
     "project", "worker", "scheduler" — several of one role are named "scheduler#2"…"""

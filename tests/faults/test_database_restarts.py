@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import psycopg
@@ -10,23 +9,13 @@ import psycopg
 from taolun.platform import sample_plans
 from tests.e2e.client import Client
 from tests.e2e.test_plan_import import upload
-from tests.faults.installation import Installation
+from tests.faults.installation import Installation, until
 
 
 class PatientClient(Client):
     """Waits as long as a phone client would before giving up: the 503 must come first."""
 
     timeout = 10.0
-
-
-def until(condition, timeout: float = 60.0, every: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(every)
-    return condition()
 
 
 def test_with_postgresql_down_api_and_pages_answer_json_503_with_retry_after_then_recover(

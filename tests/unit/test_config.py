@@ -87,3 +87,12 @@ def test_every_variable_the_settings_module_reads_is_in_the_readme_table():
     readme = (PACKAGE / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `(TAOLUN_\w+)` \|", readme, flags=re.MULTILINE))
     assert read and read == documented
+
+
+def test_a_fake_today_must_be_a_date_and_the_scheduler_intervals_are_read():
+    tuned = load_config({"TAOLUN_FAKE_TODAY": "2030-02-28", "TAOLUN_REMINDER_SCAN_SECONDS": "2",
+                         "TAOLUN_DELIVERY_SECONDS": "1"})
+    assert (tuned.fake_today, tuned.reminder_scan_seconds, tuned.delivery_seconds) == ("2030-02-28", 2, 1)
+    assert load_config({}).fake_today == ""
+    with pytest.raises(ValueError, match="TAOLUN_FAKE_TODAY"):
+        load_config({"TAOLUN_FAKE_TODAY": "next tuesday"})

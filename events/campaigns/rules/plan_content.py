@@ -31,6 +31,10 @@ PROGRESS_SETTINGS: dict[str, tuple[int, int]] = {
     "remind_yellow_every": (1, 30),
     "remind_red_every": (1, 30),
     "remind_silent_every": (1, 90),
+    # Each deadline rule on (1, the default) or off (0) for the campaign.
+    **{f"remind_{rule}": (0, 1) for rule in (
+        "derive_deadline", "phase_begins", "phase_ends", "task_due", "rectification_due",
+        "requirement_behind", "branch_silent")},
 }
 
 

@@ -1,4 +1,4 @@
-"""My notice settings: the kinds of notice not to e-mail, and quiet hours for e-mail."""
+"""My notice settings: the kinds of notice not to e-mail, quiet hours for e-mail, the daily digest."""
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -15,6 +15,7 @@ class NoticeSettingsIn(Schema):
     email_off: list[str] = Field(default_factory=list, max_length=50)  # rules not e-mailed
     quiet_start: str = Field(default="", max_length=5)  # "22:00" (Asia/Shanghai)
     quiet_end: str = Field(default="", max_length=5)  # "07:00"
+    digest: bool = False  # e-mail: one summary a day instead of each notice
 
 
 class NoticeSettingsOut(NoticeSettingsIn):
@@ -29,6 +30,7 @@ def read_settings(request: HttpRequest):
 @router.put("/me/notice-settings", response={200: NoticeSettingsOut, **ERRORS}, summary="修改我的消息设置")
 def write_settings(request: HttpRequest, payload: NoticeSettingsIn):
     try:
-        return preferences.put(principal(request).user_id, payload.email_off, payload.quiet_start, payload.quiet_end)
+        return preferences.put(principal(request).user_id, payload.email_off, payload.quiet_start,
+                               payload.quiet_end, payload.digest)
     except preferences.InvalidPreference as invalid:
         raise ApiError(422, invalid.code, invalid.message, field=invalid.field) from None

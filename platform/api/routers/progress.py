@@ -59,6 +59,14 @@ class SettingsIn(Versioned):
     remind_yellow_every: int | None = _threshold("remind_yellow_every")
     remind_red_every: int | None = _threshold("remind_red_every")
     remind_silent_every: int | None = _threshold("remind_silent_every")
+    # each deadline rule on (1, default) or off (0)
+    remind_derive_deadline: int | None = _threshold("remind_derive_deadline")
+    remind_phase_begins: int | None = _threshold("remind_phase_begins")
+    remind_phase_ends: int | None = _threshold("remind_phase_ends")
+    remind_task_due: int | None = _threshold("remind_task_due")
+    remind_rectification_due: int | None = _threshold("remind_rectification_due")
+    remind_requirement_behind: int | None = _threshold("remind_requirement_behind")
+    remind_branch_silent: int | None = _threshold("remind_branch_silent")
 
 
 def _frame(campaign_id: UUID):
