@@ -75,7 +75,7 @@ class CampaignProjection(DetailRows, UnitTree, Projection):
         HistoryRead,  # an auditor's read: the history projection keeps it
     })
     topics = topics_of(*HANDLERS)
-    tables = TABLES
+    tables = OWNED  # every table it owns, filled as shadows by a rebuild
 
     def __init__(self) -> None:
         self._batch = None
