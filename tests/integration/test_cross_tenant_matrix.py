@@ -169,7 +169,9 @@ def call(client: InProcess, method: str, path: str, op: dict, components: dict, 
 def normalised(reply: Reply, ids: dict[str, str]) -> tuple[int, str]:
     text = json.dumps(reply.body, ensure_ascii=False, sort_keys=True)
     for value in sorted(ids.values(), key=len, reverse=True):
-        text = text.replace(value, "<id>")
+        # A short id (an inbox message's number, "8") is replaced only as a whole JSON string:
+        # anywhere else it would also rewrite "at least 8 characters".
+        text = text.replace(value, "<id>") if len(value) >= 16 else text.replace(f'"{value}"', '"<id>"')
     return reply.status, text
 
 

@@ -4,7 +4,7 @@
 from uuid import UUID
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
