@@ -68,13 +68,33 @@ def encode(body: object) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS)
 
 
+def _key(request: HttpRequest, projection: str, route: str, params: Hashable) -> tuple:
+    # The language too: an answer holding translated text must not cross languages.
+    return (projection, stamp(projection), route, params, scope(request), get_language())
+
+
+def cached_value(request: HttpRequest, projection: str, route: str, params: Hashable,
+                 build: Callable[[], object]) -> object:
+    """``build()``'s value, from the cache while the projection has not moved: for pages,
+    which render it anew for each request (the CSRF token and the user's name are theirs).
+    The caller checks access first; a ``None`` (nothing to show) is never kept."""
+    key = ("value", *_key(request, projection, route, params))
+    with _lock:
+        value = _answers.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            with _lock:
+                _answers[key] = value
+    return value
+
+
 def cached_json(request: HttpRequest, projection: str, route: str, params: Hashable,
                 build: Callable[[], object]) -> HttpResponse:
     """The JSON answer of ``build()`` (which also checks access: it raises 404s itself),
     from the cache when the projection has not moved since it was built; 304 when the
     client's If-None-Match already holds it."""
-    # The language too: an answer holding translated text must not cross languages.
-    key = (projection, stamp(projection), route, params, scope(request), get_language())
+    key = _key(request, projection, route, params)
     with _lock:
         answer = _answers.get(key)
     if answer is None:

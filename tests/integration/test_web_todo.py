@@ -157,6 +157,22 @@ def test_the_dashboard_shows_the_same_lights_as_the_api_with_a_legend(story):
     assert f"超过 {api['settings']['red_share']}% 为红灯" in legend
 
 
+def test_the_dashboard_shows_a_new_activity_at_once_though_its_figures_are_cached(story):
+    campaign, school = story.campaign.id, story.org.school_a["id"]
+
+    def activities() -> int:
+        status, html = page(story.city_admin, f"/progress/{campaign}/{school}")
+        assert status == 200
+        return int(re.search(r"<b>(\d+)</b><span>已开展活动", html).group(1))
+
+    before = activities()
+    assert activities() == before  # the second read comes from the cache
+    ok(story.secretary.post("/api/v1/activities", {
+        "tenant_id": story.org.branch_a["id"], "plan_id": campaign, "kind": "专题学习",
+        "title": "缓存之后的学习", "start": day(-1), "end": day(-1)}), 201)
+    assert activities() == before + 1
+
+
 def test_a_dashboard_outside_the_grants_is_the_same_404_as_a_missing_one(story, runtime):
     campaign = story.campaign.id
     outside = page(story.secretary, f"/progress/{campaign}/{story.org.city['id']}")

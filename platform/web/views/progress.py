@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 
+from taolun.platform.api.read_cache import cached_value
 from taolun.platform.api.time_travel import in_view
 from taolun.platform.web.charts import dashboard_charts
 from taolun.platform.web.views.as_of import moment_context, page_moment
@@ -15,6 +16,7 @@ from taolun.platform.web.render import my_units, not_found_page, pages_errors, r
 from taolun.platform.web.session import signed_in
 from taolun.projections import progress as figures
 from taolun.projections.as_of import moments
+from taolun.projections.campaigns import NAME as CAMPAIGNS  # the figures' projection (cache key)
 from taolun.projections.campaigns import time_zone
 from taolun.projections.mine import published_campaigns
 from taolun.projections.models import OrgNode, PlanRow, ProgressRow
@@ -56,7 +58,12 @@ def dashboard(request: HttpRequest, campaign_id: UUID, node_id: UUID) -> HttpRes
         return not_found_page(request)  # missing or outside the grants: the same page
     when = page_moment(request)
     if when is None:
-        shown, position = _dashboard_figures(campaign_id, node_id, who, figures.today(time_zone())), None
+        # The figures, lists and charts come from the same position-keyed cache as the API's
+        # progress reads: they change only when the projection moves.
+        today = figures.today(time_zone())
+        shown = cached_value(request, CAMPAIGNS, "dashboard", (campaign_id, node_id, today),
+                             lambda: _dashboard_figures(campaign_id, node_id, who, today))
+        position = None
     else:
         position, shown = in_view(when, lambda: _dashboard_figures(campaign_id, node_id, who, moments.day_of(when)))
         if shown is None:
