@@ -33,7 +33,7 @@ from taolun.platform.web.render import not_found_page, pages_errors, render
 from taolun.platform.web.session import signed_in
 from taolun.platform.web.views.activities import running_campaigns, store_photos
 from taolun.platform.web.views.as_of import moment_context, page_moment, rows_then
-from taolun.platform.web.views.entries import from_above, page_of
+from taolun.platform.web.views.entries import from_above, page_of, unit_names
 from taolun.projections.as_of import moments
 from taolun.projections import progress as figures
 from taolun.projections.campaigns import time_zone
@@ -75,10 +75,9 @@ def unit_problems(request: HttpRequest, unit_id: UUID) -> HttpResponse:
         on = moments.day_of(when)
         position, rows = rows_then(when, ProblemRow, unit_id, order)
     listed = page_of(request, rows)
-    units = dict(OrgNode.objects.filter(pk__in={r.node_id for r in listed}).values_list("id", "name"))
     return render(request, "feedback/problems.html", {
         "unit": node, "page": listed, "items": [problem_out(r, on) for r in listed],
-        "units": {str(k): v for k, v in units.items()}, "may_record": may_record, "campaigns": campaigns,
+        "units": unit_names(r.node_id for r in listed), "may_record": may_record, "campaigns": campaigns,
         "categories": [{"name": c} for c in PROBLEM_CATEGORIES], "form": form, "errors": errors,
         **moment_context(when, position),
     }, status=422 if errors else 200)
