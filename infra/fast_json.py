@@ -5,17 +5,29 @@ The library's ``JSONTranscoder`` decodes with ``json`` and an ``object_hook`` th
 with orjson and applies the same hook to every object, innermost first, as ``json`` does, so
 it answers the same values; a document orjson refuses (an integer beyond 64 bits, a
 non-finite number) is decoded by the library's own path. Encoding is the library's.
+
+The same ids recur in event after event (a unit's, a plan's, an actor's), and building a
+``UUID`` from text costs more than parsing the document around it: decoded UUIDs are
+remembered (immutable values, so sharing them is safe), up to ``UUID_MEMO`` of them.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import JSONTranscoder, Mapper
+from eventsourcing.persistence import JSONTranscoder, Mapper, UUIDAsHex
+
+UUID_MEMO = 200_000
 
 
 class OrjsonTranscoder(JSONTranscoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._uuids: dict[str, UUID] = {}
+        self._uuid_hex = False  # set when "uuid_hex" is the library's UUIDAsHex
+
     def decode(self, data: bytes) -> Any:
         try:
             parsed = orjson.loads(data)
@@ -28,10 +40,21 @@ class OrjsonTranscoder(JSONTranscoder):
             for key, item in value.items():
                 if type(item) is dict or type(item) is list:
                     value[key] = self._revive(item)
+            if (self._uuid_hex and len(value) == 2 and value.get("_type_") == "uuid_hex"
+                    and type(value.get("_data_")) is str):
+                return self._uuid(value["_data_"])
             return self._decode_obj(value)
         if type(value) is list:
             return [self._revive(v) if type(v) is dict or type(v) is list else v for v in value]
         return value
+
+    def _uuid(self, text: str) -> UUID:
+        found = self._uuids.get(text)
+        if found is None:
+            if len(self._uuids) >= UUID_MEMO:
+                self._uuids.clear()
+            found = self._uuids[text] = UUID(text)
+        return found
 
 
 def reading_mapper(mapper: Mapper) -> Mapper:
@@ -41,4 +64,5 @@ def reading_mapper(mapper: Mapper) -> Mapper:
     source = mapper.transcoder
     assert isinstance(source, JSONTranscoder)
     transcoder.types, transcoder.names = dict(source.types), dict(source.names)
+    transcoder._uuid_hex = type(transcoder.names.get("uuid_hex")) is UUIDAsHex
     return type(mapper)(transcoder=transcoder, compressor=mapper.compressor, cipher=mapper.cipher)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 from uuid import UUID
 
-from taolun.events.campaigns import Activity, Plan, Suggestion
+from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.projections.bulk import insert_many, update_many
 from taolun.projections.models import (
     ActivityRow,
@@ -28,6 +28,8 @@ from taolun.projections.models import (
 from taolun.tenants.domainmodel import Tenant
 
 CHUNK = 500
+# The events that begin an aggregate, whose row a batch creates.
+CREATED = (Plan.Created, Activity.Logged, Suggestion.Submitted, Problem.Recorded)
 # The tables of rows with a path (moved with their subtree), in the order a clear deletes
 # them (children first) …
 TABLES = (ProgressRow, ActivityRow, SuggestionRow, ProblemRow, PlanRow, EvidenceRef, CampaignUnit)
@@ -120,18 +122,24 @@ class Batch:
     def prefetch(self, events: list[Any]) -> None:
         """The rows the batch's events name (units, plans, entries), one query per table."""
         wanted: dict[Rows, set] = defaultdict(set)
+        born: dict[Rows, set] = defaultdict(set)  # rows the batch creates: not there before it
         for e in events:
             if isinstance(e, Tenant.Event):
                 wanted[self.units].update(x for x in (e.originator_id, getattr(e, "parent_id", None)) if x)
                 continue
             wanted[self.units].add(e.tenant_id)
             if isinstance(e, Plan.Event):
-                wanted[self.plans].add(e.originator_id)
+                table = self.plans
             else:
                 wanted[self.plans].add(getattr(e, "plan_id", None))
                 table = (self.acts if isinstance(e, Activity.Event)
                          else self.suggs if isinstance(e, Suggestion.Event) else self.probs)
-                wanted[table].add(e.originator_id)
+            (born if isinstance(e, CREATED) else wanted)[table].add(e.originator_id)
+        for rows, ids in born.items():
+            # Each event is applied once, so the row its aggregate's first event creates
+            # cannot exist yet: nothing to read (most of a replay's rows).
+            for i in ids - wanted[rows]:
+                rows.cache.setdefault(i, None)
         for rows, ids in wanted.items():
             ids = [i for i in ids if i is not None and i not in rows.cache]
             for i in range(0, len(ids), CHUNK):

@@ -20,7 +20,8 @@ from taolun.events.campaigns import Activity, Plan, Problem, Suggestion
 from taolun.events.campaigns.window import released_window
 from taolun.projections.campaigns.assessment import assess_campaign
 from taolun.projections.campaigns.rollup import Rollup
-from taolun.projections.jsonable import jsonable
+from taolun.projections.bulk import new_row
+from taolun.projections.jsonable import jsonable, plain
 from taolun.projections.models import (
     ActivityRow,
     CampaignUnit,
@@ -58,7 +59,7 @@ class DetailRows(Rollup):
     def plan_created(self, e: Plan.Created) -> None:
         unit = self.b.units.get(e.tenant_id)
         campaign_id = e.campaign_id or e.originator_id
-        row = self.b.plans.add(PlanRow(
+        row = self.b.plans.add(new_row(PlanRow,
             id=e.originator_id, campaign_id=campaign_id, parent_id=e.parent_id,
             node_id=e.tenant_id, path=unit.path, kind=e.kind, title=e.header.get("title", ""),
             status="draft", version=e.originator_version, parent_version=e.parent_version,
@@ -225,11 +226,11 @@ class DetailRows(Rollup):
         data = {k: getattr(e, k) for k in ("location", "roster", "leaders", "summary", "outcomes",
                                            "topic_ids", "evidence")}
         data["history"] = []
-        self.b.acts.add(ActivityRow(
+        self.b.acts.add(new_row(ActivityRow,
             id=e.originator_id, campaign_id=e.campaign_id, plan_id=e.plan_id, node_id=e.tenant_id,
             path=unit.path, logged_by=e.actor, kind=e.kind, title=e.title, start=e.start, end=e.end,
             participants=e.participants or 0, hours=e.hours, phase_id=e.phase_id, task_id=e.task_id,
-            status="logged", data=jsonable(data), logged_at=e.timestamp, updated_at=e.timestamp,
+            status="logged", data=plain(data), logged_at=e.timestamp, updated_at=e.timestamp,
         ))
         self._evidence("activity", e.originator_id, unit.path, e.evidence)
         self.stale(e.campaign_id, e.tenant_id, "activities")
@@ -265,7 +266,7 @@ class DetailRows(Rollup):
     def suggestion_submitted(self, e: Suggestion.Submitted) -> None:
         unit = self.b.units.get(e.tenant_id)
         campaign_id = self.b.plans.get(e.plan_id).campaign_id
-        self.b.suggs.add(SuggestionRow(
+        self.b.suggs.add(new_row(SuggestionRow,
             id=e.originator_id, campaign_id=campaign_id, plan_id=e.plan_id, node_id=e.tenant_id,
             path=unit.path, author=e.actor, anonymous=e.anonymous, title=e.title, content=e.content,
             status="submitted", topic_ids=e.topic_ids, submitted_at=e.timestamp,
@@ -293,7 +294,7 @@ class DetailRows(Rollup):
     def problem_recorded(self, e: Problem.Recorded) -> None:
         unit = self.b.units.get(e.tenant_id)
         campaign_id = self.b.plans.get(e.plan_id).campaign_id
-        self.b.probs.add(ProblemRow(
+        self.b.probs.add(new_row(ProblemRow,
             id=e.originator_id, campaign_id=campaign_id, plan_id=e.plan_id, node_id=e.tenant_id,
             path=unit.path, description=e.description, category=e.category, source=e.source,
             status="open", recorded_at=e.timestamp,

@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import orjson
+from django.db.models.fields.json import KT
+
 from taolun.events.campaigns import rules
 from taolun.projections import progress as figures
 from taolun.projections.campaigns.batch import CHUNK
@@ -30,8 +33,9 @@ def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) ->
     def nodes(*names: str) -> list[UUID]:
         return [n for n, (_, parts) in work.items() if any(p in parts for p in names)]
 
-    acts = grouped(ActivityRow.objects.filter(campaign_id=campaign_id), nodes("activities", "reqs"),
-                   "kind", "start", "end", "hours", "participants", "phase_id", "status", "data")
+    acts = grouped(ActivityRow.objects.filter(campaign_id=campaign_id).annotate(leaders=KT("data__leaders")),
+                   nodes("activities", "reqs"),
+                   "kind", "start", "end", "hours", "participants", "phase_id", "status", "leaders")
     suggs = grouped(SuggestionRow.objects.filter(campaign_id=campaign_id), nodes("suggestions"),
                     "status", "answer")
     probs = grouped(ProblemRow.objects.filter(campaign_id=campaign_id), nodes("problems"),
@@ -98,11 +102,12 @@ def governing_plans(campaign_id: UUID, unit_paths: list[str]):
 
 
 def grouped(rows, node_ids: list[UUID], *fields: str) -> dict[UUID, list[dict]]:
-    """The detail rows of ``node_ids`` by node (every node present, maybe with none)."""
+    """The detail rows of ``node_ids`` by node (every node present, maybe with none): only
+    the columns named (tuples, not whole JSON documents decoded), as dicts."""
     out: dict[UUID, list[dict]] = {n: [] for n in node_ids}
     for i in range(0, len(node_ids), CHUNK):
-        for r in rows.filter(node_id__in=node_ids[i:i + CHUNK]).values("node_id", *fields):
-            out[r.pop("node_id")].append(r)
+        for node_id, *values in rows.filter(node_id__in=node_ids[i:i + CHUNK]).values_list("node_id", *fields):
+            out[node_id].append(dict(zip(fields, values)))
     return out
 
 
@@ -142,7 +147,7 @@ def activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: boo
         own["requirements"] = []
         return
     reqs = plan.get("requirements") or {}
-    facts = [{**a, "leaders": (a["data"] or {}).get("leaders") or []} for a in acts]
+    facts = [{**a, "leaders": orjson.loads(a["leaders"]) if a["leaders"] else []} for a in acts]
     detail = []
     met_on: dict[str, int] = defaultdict(int)
     for rid, req in sorted(reqs.items()):

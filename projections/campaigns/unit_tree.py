@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
+from taolun.projections.bulk import new_row
 from taolun.projections.campaigns.batch import TABLES
 from taolun.projections.campaigns.rollup import Rollup
 from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
@@ -32,7 +33,7 @@ class UnitTree(Rollup):
     def tenant_registered(self, e: Tenant.Registered) -> None:
         parent = self.b.units.find(e.parent_id) if e.parent_id else None
         path = paths.child_path(parent.path if parent else "", e.originator_id)
-        unit = self.b.units.add(CampaignUnit(
+        unit = self.b.units.add(new_row(CampaignUnit,
             id=e.originator_id, parent_id=e.parent_id, path=path, depth=paths.depth(path),
             kind=e.kind, name=e.name))
         if parent is None or not any(paths.is_within(path, p) for _, p in self._campaign_roots()):

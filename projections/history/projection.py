@@ -1,4 +1,5 @@
-"""Every event of the log → one ``HistoryEntry`` (buffered per batch, one bulk insert)."""
+"""Every event of the log → one ``HistoryEntry`` (buffered per batch as plain tuples, one
+set-based insert: the history is as long as the log, so a row must cost little)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import RequestIndex
 from taolun.events.reports.report import Report
 from taolun.projections.history.models import HistoryEntry
-from taolun.projections.jsonable import jsonable
+from taolun.projections.bulk import insert_tuples
 from taolun.projections.models import UserAccount
 from taolun.projections.runner import Projection, topics_of
 from taolun.tenants.domainmodel import EmailIndex, SiblingCode, Tenant, User
@@ -31,8 +32,15 @@ def event_type(event: Any) -> str:
     return type(event).__qualname__
 
 
+# The columns of a buffered row, in order.
+COLUMNS = ("position", "recorded_at", "event_type", "aggregate_id", "aggregate_kind", "version", "unit_id",
+           "actor_id", "data")
+
+
 def event_data(event: Any) -> dict[str, Any]:
-    return jsonable({k: v for k, v in vars(event).items() if k not in ENVELOPE and k not in SECRET_FIELDS})
+    """The event's own fields (the JSON column turns them into text: UUIDs, numbers, times
+    as :func:`taolun.projections.jsonable.dumps` writes them)."""
+    return {k: v for k, v in vars(event).items() if k not in ENVELOPE and k not in SECRET_FIELDS}
 
 
 class HistoryProjection(Projection):
@@ -40,7 +48,7 @@ class HistoryProjection(Projection):
     tables = (HistoryEntry,)  # a rebuild fills its shadow and swaps it in
 
     def __init__(self) -> None:
-        self._rows: list[HistoryEntry] = []
+        self._rows: list[tuple] = []
         self._in_batch = False
 
     def begin_batch(self) -> None:
@@ -55,7 +63,7 @@ class HistoryProjection(Projection):
 
     def _flush(self) -> None:
         if self._rows:
-            HistoryEntry.objects.bulk_create(self._rows, batch_size=500)
+            insert_tuples(HistoryEntry, COLUMNS, self._rows)
             self._rows = []
 
     def apply(self, event: Any, notification: Notification) -> None:
@@ -71,13 +79,11 @@ class HistoryProjection(Projection):
 
     def record(self, event: Any, notification: Notification, unit_id: UUID | None = None,
                actor_id: UUID | None = None, hide_actor: bool = False) -> None:
-        self._rows.append(HistoryEntry(
-            position=notification.id, recorded_at=event.timestamp, event_type=event_type(event),
-            aggregate_id=event.originator_id, aggregate_kind=event_type(event).split(".")[0],
-            version=event.originator_version,
-            unit_id=unit_id or getattr(event, "tenant_id", None),
-            actor_id=None if hide_actor else (actor_id or getattr(event, "actor", None)),
-            data=event_data(event),
+        kind = event_type(event)
+        self._rows.append((
+            notification.id, event.timestamp, kind, event.originator_id, kind.split(".")[0],
+            event.originator_version, unit_id or getattr(event, "tenant_id", None),
+            None if hide_actor else (actor_id or getattr(event, "actor", None)), event_data(event),
         ))
 
     def record_user_event(self, event: Any, notification: Notification) -> None:
