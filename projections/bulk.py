@@ -15,6 +15,7 @@ from uuid import UUID
 
 from datetime import datetime
 from datetime import timezone as dt_timezone
+from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -42,9 +43,20 @@ def _converter(field: models.Field, copy: bool = True) -> Callable[[Any], Any]:
     if postgres and isinstance(field, (models.DateTimeField, models.DecimalField)):
         return lambda v: v  # psycopg dumps datetimes (aware) and decimals itself
     if isinstance(field, models.DateTimeField) and db.timezone_name == "UTC":
-        # SQLite's ``adapt_datetimefield_value``: UTC, naive, ``str``.
-        return lambda v: str(v.astimezone(dt_timezone.utc).replace(tzinfo=None)) if (
-            isinstance(v, datetime) and v.tzinfo is not None) else field.get_db_prep_save(v, db)
+        # SQLite's ``adapt_datetimefield_value``: UTC, naive, ``str`` (events are stamped
+        # in UTC already: no conversion to make).
+        def utc_text(v: Any) -> Any:
+            if type(v) is datetime and v.tzinfo is dt_timezone.utc:
+                return v.replace(tzinfo=None).isoformat(" ")
+            if isinstance(v, datetime) and v.tzinfo is not None:
+                return str(v.astimezone(dt_timezone.utc).replace(tzinfo=None))
+            return field.get_db_prep_save(v, db)
+        return utc_text
+    if isinstance(field, models.DecimalField):
+        # What ``get_db_prep_save`` makes of a Decimal (its precision), without its checks;
+        # sqlite3 writes it as text.
+        context = field.context
+        return lambda v: context.create_decimal(v) if type(v) is Decimal else field.get_db_prep_save(v, db)
     return lambda v: field.get_db_prep_save(v, db)
 
 
@@ -98,7 +110,8 @@ def update_many(model: type[models.Model], rows: Sequence[models.Model], fields:
         cursor.executemany(sql, params)
 
 
-_DEFAULTS: dict[type[models.Model], list[tuple[str, models.Field]]] = {}
+# model -> its fields by attribute name (for new_row)
+_FIELDS: dict[type[models.Model], dict[str, models.Field]] = {}
 
 
 def new_row(model: type[models.Model], **values: Any) -> models.Model:
@@ -106,11 +119,11 @@ def new_row(model: type[models.Model], **values: Any) -> models.Model:
     fields at their defaults, made without ``Model.__init__`` (its per-field checks and
     signals cost more than writing the row with :func:`insert_many`, and a replay makes
     hundreds of thousands)."""
-    fields = _DEFAULTS.get(model)
+    fields = _FIELDS.get(model)
     if fields is None:
-        fields = _DEFAULTS[model] = [(f.attname, f) for f in model._meta.concrete_fields]
-    state = {a: f.get_default() for a, f in fields if a not in values}
-    unknown = values.keys() - {a for a, _ in fields}
+        fields = _FIELDS[model] = {f.attname: f for f in model._meta.concrete_fields}
+    state = {a: f.get_default() for a, f in fields.items() if a not in values}
+    unknown = values.keys() - fields.keys()
     if unknown:
         raise TypeError(f"{model.__name__} has no field {sorted(unknown)}")
     row = model.__new__(model)

@@ -68,6 +68,9 @@ class Projection(ABC):
         which runs inside the transaction of the swap, after the last batch.
     ``forget()``
         After a replay, whatever happened: drop anything held in memory about the shadows.
+
+    ``write_only_tables`` (optional): those of its ``tables`` its fold never reads, whose
+    shadows a rebuild fills without indexes.
     """
 
     name: str
@@ -458,7 +461,8 @@ class Replay:
 
     def __enter__(self) -> Replay:
         with transaction.atomic():
-            shadow.create_shadows(self.tables)
+            shadow.create_shadows(self.tables, [m._meta.db_table for p in self.projections
+                                                for m in getattr(p, "write_only_tables", ())])
         self._pointing.__enter__()
         try:
             for projection in self.projections:

@@ -35,8 +35,8 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _sqlite_ddl(table: str) -> list[str]:
-    """The statements that made ``table`` and its indexes, renamed for its shadow."""
+def _sqlite_ddl(table: str, indexes: bool = True) -> list[str]:
+    """The statements that made ``table`` (and its indexes), renamed for its shadow."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
@@ -47,7 +47,7 @@ def _sqlite_ddl(table: str) -> list[str]:
         if kind == "table":
             head = re.compile(r'^CREATE TABLE\s+"?' + re.escape(table) + r'"?', re.IGNORECASE)
             statements.append(head.sub(f"CREATE TABLE {_quote(shadow_name(table))}", sql, count=1))
-        elif kind == "index":
+        elif kind == "index" and indexes:
             head = re.compile(r'^(CREATE (?:UNIQUE )?INDEX)\s+"?' + re.escape(name) + r'"?\s+ON\s+"?'
                               + re.escape(table) + r'"?', re.IGNORECASE)
             statements.append(head.sub(
@@ -56,16 +56,18 @@ def _sqlite_ddl(table: str) -> list[str]:
     return statements
 
 
-def create_shadows(tables: Sequence[str]) -> None:
-    """Fresh, empty shadows of ``tables`` (an old one left by a crash is dropped first)."""
+def create_shadows(tables: Sequence[str], write_only: Sequence[str] = ()) -> None:
+    """Fresh, empty shadows of ``tables`` (an old one left by a crash is dropped first).
+    The shadows of ``write_only`` tables — ones the fold never reads — get no index at all:
+    the swap copies their rows into the live table, whose indexes are built there."""
     drop_shadows(tables)
     with connection.cursor() as cursor:
         for table in tables:
             if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"CREATE TABLE {_quote(shadow_name(table))} (LIKE {_quote(table)} INCLUDING ALL)")
+                like = "INCLUDING ALL EXCLUDING INDEXES" if table in write_only else "INCLUDING ALL"
+                cursor.execute(f"CREATE TABLE {_quote(shadow_name(table))} (LIKE {_quote(table)} {like})")
             else:
-                for statement in _sqlite_ddl(table):
+                for statement in _sqlite_ddl(table, indexes=table not in write_only):
                     cursor.execute(statement)
 
 
@@ -75,18 +77,42 @@ def drop_shadows(tables: Sequence[str]) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {_quote(shadow_name(table))}")
 
 
+def _plain_indexes(table: str) -> list[tuple[str, str]]:
+    """``(name, statement that makes it)`` of ``table``'s indexes that no constraint holds
+    (not the primary key's, not a UNIQUE constraint's)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [_quote(table)])
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                           "AND sql IS NOT NULL", [table])
+        return list(cursor.fetchall())
+
+
 def swap_in(models_: Sequence[type[models.Model]]) -> None:
     """Replace each live table's rows by its shadow's and drop the shadow; call it inside
-    the transaction that also moves the projection's position."""
+    the transaction that also moves the projection's position. The live table's plain
+    indexes are dropped for the copy and built again after it: one sorted build costs far
+    less than an index entry per row copied."""
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for model in models_:
             table = live_table(model)
             columns = ", ".join(_quote(f.column) for f in model._meta.concrete_fields)
-            cursor.execute(f"DELETE FROM {_quote(table)}")
+            indexes = _plain_indexes(table)
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {_quote(name)}")
+            cursor.execute(f"TRUNCATE {_quote(table)}" if postgres else f"DELETE FROM {_quote(table)}")
             cursor.execute(f"INSERT INTO {_quote(table)} ({columns}) "
                            f"SELECT {columns} FROM {_quote(shadow_name(table))}")
             cursor.execute(f"DROP TABLE {_quote(shadow_name(table))}")
-            if connection.vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField):
+            for _, statement in indexes:
+                cursor.execute(statement)
+            if postgres and isinstance(model._meta.pk, models.AutoField):
                 # Rows came with their ids: the identity continues after the highest one
                 # (SQLite's AUTOINCREMENT follows explicit ids by itself).
                 pk = _quote(model._meta.pk.column)

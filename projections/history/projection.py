@@ -46,6 +46,7 @@ def event_data(event: Any) -> dict[str, Any]:
 class HistoryProjection(Projection):
     name = "history"
     tables = (HistoryEntry,)  # a rebuild fills its shadow and swaps it in
+    write_only_tables = (HistoryEntry,)  # never read while folding: its shadow needs no index
 
     def __init__(self) -> None:
         self._rows: list[tuple] = []

@@ -125,3 +125,34 @@ def test_verify_reports_a_live_row_changed_or_removed_behind_the_projections_bac
         "projections_progressrow", "projections_activityrow"]
     # The live tables are not repaired by a verification, only reported.
     assert ActivityRow.objects.get(pk=activity.id).participants == activity.participants + 1
+
+
+def index_definitions(table: str) -> dict[str, str]:
+    """Every index of ``table`` by name, with the statement that makes it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' "
+                           "AND tbl_name = %s", [table])
+        return dict(cursor.fetchall())
+
+
+def test_a_rebuild_leaves_every_index_of_the_live_tables_as_it_was(runtime):
+    """The swap drops the live tables' indexes for the copy and builds them again; the
+    history's shadow is filled without any: afterwards each live table has the same
+    indexes, under the same names, and the lookups through them answer."""
+    busy_history(runtime)
+    runtime.runner.catch_up()
+    live_tables = [m._meta.db_table for p in runtime.runner.projections for m in p.tables]
+    before = {t: index_definitions(t) for t in live_tables}
+    assert before["history_historyentry"]  # the history's own indexes are among them
+
+    runtime.runner.rebuild()
+
+    assert {t: index_definitions(t) for t in live_tables} == before
+    assert shadow_tables() == []
+    from taolun.projections.history.models import HistoryEntry
+
+    some = HistoryEntry.objects.order_by("-position").first()
+    assert HistoryEntry.objects.filter(unit_id=some.unit_id, position=some.position).exists()
