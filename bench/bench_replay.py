@@ -60,6 +60,20 @@ def copy_activities(rt, target: int) -> int:
     return head
 
 
+def grow(target: int) -> None:
+    """In a child process: copy activities until the log holds ``target`` events."""
+    from taolun.platform.cli import setup_django
+
+    setup_django()
+    from taolun.platform.runtime import get_runtime
+
+    rt = get_runtime()
+    try:
+        copy_activities(rt, target)
+    finally:
+        rt.stop()
+
+
 def measure(batch: int, profile: bool) -> dict:
     """In the child process: the scan, then the rebuild, with its progress marks."""
     import resource
@@ -114,19 +128,31 @@ def stretch_rates(marks: list[tuple[int, float]], events: int, seconds: float) -
     return early, late, length
 
 
-def figures_of(result: dict) -> list[Figure]:
-    events = result["events"]
-    rebuild_rate = events / result["rebuild_seconds"]
-    scan_rate = result["scanned"] / result["scan_seconds"]
-    early, late, length = stretch_rates(result["marks"], events, result["rebuild_seconds"])
-    return [
-        Figure("a. rebuild every projection", "events/s", rebuild_rate,
-               f"plain scan of {events:,} notifications", scan_rate, higher_is_better=True, goal=4.0),
-        Figure(f"b. rebuild rate over the last {length:,} events", "events/s", late,
-               f"rate over the first {length:,}", early, higher_is_better=True, goal=1.25),
-        Figure("c. peak RSS of the rebuild process", "MiB", result["peak_rss"] / MIB,
-               "budget of 1 GiB", 1024.0, goal=1.0),
-    ]
+def figures_of(results: list[dict]) -> list[Figure]:
+    """Figures of one or more runs over growing logs (smallest first): the rebuild against
+    the scan at each size; the rate at the largest log against the rate at the smallest
+    (flat per-event cost); within the largest run, its last stretch against its first
+    (context: the last one carries the final settle and the swap); the highest peak RSS."""
+    figures = []
+    for result in results:
+        events = result["events"]
+        figures.append(Figure(
+            f"a. rebuild every projection, {events:,} events", "events/s", events / result["rebuild_seconds"],
+            f"plain scan of {events:,} notifications", result["scanned"] / result["scan_seconds"],
+            higher_is_better=True, goal=4.0))
+    small, large = results[0], results[-1]
+    if len(results) > 1:
+        figures.append(Figure(
+            f"b. rebuild rate at {large['events']:,} events", "events/s",
+            large["events"] / large["rebuild_seconds"], f"rate at {small['events']:,} events",
+            small["events"] / small["rebuild_seconds"], higher_is_better=True, goal=1.25))
+    early, late, length = stretch_rates(large["marks"], large["events"], large["rebuild_seconds"])
+    figures.append(Figure(
+        f"b'. rate over the last {length:,} of {large['events']:,} events", "events/s", late,
+        f"rate over the first {length:,}", early, higher_is_better=True))
+    figures.append(Figure("c. peak RSS of the rebuild process", "MiB",
+                          max(r["peak_rss"] for r in results) / MIB, "budget of 1 GiB", 1024.0, goal=1.0))
+    return figures
 
 
 def as_json(figures: list[Figure]) -> dict:
@@ -138,36 +164,47 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--scale", type=float, default=0.05)
-    parser.add_argument("--events", type=int, default=0, help="copy activities until the log holds this many")
+    parser.add_argument("--events", default="", help="copy activities until the log holds this many; "
+                        "several, comma-separated (e.g. 100000,1000000): a rebuild at each size")
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-copy", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure(args.batch, args.profile)))
         return 0
+    if args.child_copy:
+        grow(args.child_copy)
+        return 0
 
     from bench_campaign import load
 
+    sizes = sorted(int(n) for n in args.events.split(",") if n.strip()) or [0]
+    results = []
     with Backend(args.backend) as backend:
         create_operator(backend)
         loaded = load(backend, args.scale)
-        rt = loaded["runtime"]
-        events = copy_activities(rt, args.events) if args.events else rt.apps.recorder.max_notification_id()
-        rt.stop()
-        console.print(f"log of {events:,} events ready after {loaded['load_seconds']:.0f}s; measuring")
+        loaded["runtime"].stop()
         env = {**os.environ, **backend.taolun_env(), "DJANGO_SETTINGS_MODULE": "taolun.platform.settings"}
-        argv = [sys.executable, __file__, "--child", "--batch", str(args.batch)] + (["--profile"] if args.profile else [])
-        child = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-    figures = figures_of(result)
-    print_figures(f"replay benchmark ({args.backend}, scale {args.scale}, {result['events']:,} events)", figures)
-    if result["profile"]:
-        console.print(result["profile"])
+        for size in sizes:
+            if size:  # grown in a process of its own, as the rebuild is measured in one
+                subprocess.run([sys.executable, __file__, "--child-copy", str(size)], env=env, check=True)
+            console.print(f"measuring the rebuild of a log of {size or 'the city'}'s events")
+            argv = [sys.executable, __file__, "--child", "--batch", str(args.batch)] + (
+                ["--profile"] if args.profile else [])
+            child = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+            results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    figures = figures_of(results)
+    events = ", ".join(f"{r['events']:,}" for r in results)
+    print_figures(f"replay benchmark ({args.backend}, scale {args.scale}, logs of {events} events)", figures)
+    for result in results:
+        if result["profile"]:
+            console.print(result["profile"])
     write_results(f"replay-{args.backend}", {
-        "machine": machine_info(), "scale": args.scale, "events": result["events"], "batch": args.batch,
-        "figures": [f.as_dict() for f in figures]})
+        "machine": machine_info(), "scale": args.scale, "events": [r["events"] for r in results],
+        "batch": args.batch, "figures": [f.as_dict() for f in figures]})
     if args.json:
         print(json.dumps(as_json(figures)))
     return 0

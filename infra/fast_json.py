@@ -38,15 +38,23 @@ class OrjsonTranscoder(JSONTranscoder):
     def _revive(self, value: Any) -> Any:
         if type(value) is dict:
             for key, item in value.items():
-                if type(item) is dict or type(item) is list:
+                kind = type(item)
+                if kind is dict:
+                    value[key] = self._typed(item) if len(item) == 2 and "_type_" in item else self._revive(item)
+                elif kind is list:
                     value[key] = self._revive(item)
-            if (self._uuid_hex and len(value) == 2 and value.get("_type_") == "uuid_hex"
-                    and type(value.get("_data_")) is str):
-                return self._uuid(value["_data_"])
             return self._decode_obj(value)
         if type(value) is list:
             return [self._revive(v) if type(v) is dict or type(v) is list else v for v in value]
         return value
+
+    def _typed(self, value: dict) -> Any:
+        """``{"_type_": name, "_data_": …}``, the shape of most nested objects (UUIDs,
+        times): a UUID from the memo, others by their transcoding after their data."""
+        data = value.get("_data_")
+        if self._uuid_hex and type(data) is str and value["_type_"] == "uuid_hex":
+            return self._uuid(data)
+        return self._revive(value)
 
     def _uuid(self, text: str) -> UUID:
         found = self._uuids.get(text)

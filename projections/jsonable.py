@@ -59,7 +59,3 @@ def dumps(value: Any) -> str:
     except orjson.JSONEncodeError:
         return json.dumps(jsonable(value), cls=DjangoJSONEncoder, ensure_ascii=False)
 
-
-def plain(value: Any) -> Any:
-    """``value`` as it reads back from a JSON column (see :func:`dumps`)."""
-    return orjson.loads(dumps(value))

@@ -21,7 +21,7 @@ from taolun.events.campaigns.window import released_window
 from taolun.projections.campaigns.assessment import assess_campaign
 from taolun.projections.campaigns.rollup import Rollup
 from taolun.projections.bulk import new_row
-from taolun.projections.jsonable import jsonable, plain
+from taolun.projections.jsonable import jsonable
 from taolun.projections.models import (
     ActivityRow,
     CampaignUnit,
@@ -225,12 +225,12 @@ class DetailRows(Rollup):
         unit = self.b.units.get(e.tenant_id)
         data = {k: getattr(e, k) for k in ("location", "roster", "leaders", "summary", "outcomes",
                                            "topic_ids", "evidence")}
-        data["history"] = []
+        data["history"] = []  # the JSON column makes it plain (UUIDs as text …) when written
         self.b.acts.add(new_row(ActivityRow,
             id=e.originator_id, campaign_id=e.campaign_id, plan_id=e.plan_id, node_id=e.tenant_id,
             path=unit.path, logged_by=e.actor, kind=e.kind, title=e.title, start=e.start, end=e.end,
             participants=e.participants or 0, hours=e.hours, phase_id=e.phase_id, task_id=e.task_id,
-            status="logged", data=plain(data), logged_at=e.timestamp, updated_at=e.timestamp,
+            status="logged", data=data, logged_at=e.timestamp, updated_at=e.timestamp,
         ))
         self._evidence("activity", e.originator_id, unit.path, e.evidence)
         self.stale(e.campaign_id, e.tenant_id, "activities")
