@@ -62,6 +62,19 @@ from _common import (  # noqa: E402
 KINDS = ("专题学习", "主题党日", "座谈会", "党课")
 
 
+def tenths(label: str):
+    """A rebuild's progress callback printing each tenth of the way."""
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            console.print(f"{label}: {done:,} of {total:,} events")
+
+    return show
+
+
 def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     """The city, written to Taolun through its applications; answers what the baseline
     needs to load the same city (``spec``) and the ids the figures use."""
@@ -156,7 +169,9 @@ def load(backend: Backend, scale: float, chunk: int = 500) -> dict:
     if pending:
         c.save(*pending)
     written = time.perf_counter() - started
-    rt.runner.catch_up()
+    # Projected by a rebuild (shadows, large batches), not by the live runner's batches of
+    # 500: the same tables (tests/integration/test_progress_determinism.py), far sooner.
+    rt.runner.rebuild(progress=tenths("projecting the city"))
     total = time.perf_counter() - started
     return {"runtime": rt, "city": city, "campaign": cid, "plan": plans[0], "branch": branches[0][0],
             "phase": phases[0][0], "task": task, "topic": topic, "spec": spec,

@@ -381,6 +381,7 @@ class ProjectionRunner:
         with self._lock:
             with Replay(self, chosen, progress) as replay:
                 replay.fill()  # the bulk of the log, outside the swap's transaction
+                replay.index_write_only()
                 with transaction.atomic():
                     head = replay.finish()
                     # Replaying the whole log applied every parked event again.
@@ -457,14 +458,14 @@ class Replay:
         self.progress = progress
         self.models = [m for p in self.projections for m in p.tables]
         self.tables = [m._meta.db_table for m in self.models]
+        self.write_only = [m._meta.db_table for p in self.projections for m in getattr(p, "write_only_tables", ())]
         self.position = 0
         self.failures: list[tuple[Projection, Notification, Exception]] = []
         self._pointing = shadow.pointing_at_shadows(self.models)
 
     def __enter__(self) -> Replay:
         with transaction.atomic():
-            shadow.create_shadows(self.tables, [m._meta.db_table for p in self.projections
-                                                for m in getattr(p, "write_only_tables", ())])
+            shadow.create_shadows(self.tables, self.write_only)
         self._pointing.__enter__()
         try:
             for projection in self.projections:
@@ -525,6 +526,11 @@ class Replay:
                 end = getattr(projection, "end_replay", None)
                 if end is not None:
                     end()
+
+    def index_write_only(self) -> None:
+        """Before the swap's transaction: index the write-only shadows, now that they are full."""
+        with transaction.atomic():
+            shadow.index_write_only(self.write_only)
 
     def swap(self) -> None:
         shadow.swap_in(self.models)

@@ -2,8 +2,8 @@
 
 A rebuild writes into ``<table>__shadow`` (same columns, keys and indexes as the live
 table) while readers keep reading the live one. When the replay is complete, one
-transaction empties each live table and copies the shadow's rows into it (set-based, inside
-the database), then drops the shadow: readers see the old model or the new one, never a
+transaction drops each live table and renames its shadow into its place (no row copied;
+indexes take their live names): readers see the old model or the new one, never a
 half-built one. A rebuild that fails drops its shadows and leaves the live tables as they
 were. ``--verify`` compares the shadows with the live tables instead of swapping them.
 
@@ -77,48 +77,94 @@ def drop_shadows(tables: Sequence[str]) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {_quote(shadow_name(table))}")
 
 
-def _plain_indexes(table: str) -> list[tuple[str, str]]:
-    """``(name, statement that makes it)`` of ``table``'s indexes that no constraint holds
-    (not the primary key's, not a UNIQUE constraint's)."""
+def _indexes(table: str) -> list[tuple[str, str]]:
+    """``(name, statement that makes it)`` of every index of ``table`` (on SQLite: those
+    with a statement — not the ones SQLite makes for a key and renames with its table)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [_quote(table)])
+            cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                           "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                           "ORDER BY c.relname", [_quote(table)])
         else:
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                           "AND sql IS NOT NULL", [table])
+                           "AND sql IS NOT NULL ORDER BY name", [table])
         return list(cursor.fetchall())
 
 
+def _shape(statement: str) -> str:
+    """An index's statement without its own name and its table's: what two copies of the
+    same index (on a table and on its shadow) have in common."""
+    return re.sub(r"^CREATE (UNIQUE )?INDEX \S+ ON \S+", r"CREATE \1INDEX ON", statement, flags=re.IGNORECASE)
+
+
+def _renamed(statement: str, name: str, table: str, new_name: str, new_table: str) -> str:
+    head = re.compile(r'^(CREATE (?:UNIQUE )?INDEX)\s+"?' + re.escape(name) + r'"?\s+ON\s+(ONLY\s+)?'
+                      r'((?:"?\w+"?\.)?)"?' + re.escape(table) + r'"?', re.IGNORECASE)
+    return head.sub(lambda m: f"{m.group(1)} {_quote(new_name)} ON {m.group(3)}{_quote(new_table)}",
+                    statement, count=1)
+
+
+def index_write_only(tables: Sequence[str]) -> None:
+    """Give the shadows of write-only tables the live tables' indexes, once their rows are
+    in (one sorted build per index instead of an entry per row), before the swap's
+    transaction: readers still read the live tables meanwhile. On SQLite the swap builds
+    them instead (an index cannot be renamed there)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            shadow = shadow_name(table)
+            for name, statement in _indexes(table):
+                cursor.execute(_renamed(statement, name, table, shadow_name(name), shadow))
+                if name.endswith("_pkey"):
+                    cursor.execute(f"ALTER TABLE {_quote(shadow)} ADD CONSTRAINT {_quote(shadow_name(name))} "
+                                   f"PRIMARY KEY USING INDEX {_quote(shadow_name(name))}")
+
+
 def swap_in(models_: Sequence[type[models.Model]]) -> None:
-    """Replace each live table's rows by its shadow's and drop the shadow; call it inside
-    the transaction that also moves the projection's position. The live table's plain
-    indexes are dropped for the copy and built again after it: one sorted build costs far
-    less than an index entry per row copied."""
+    """Put each shadow in its live table's place; call it inside the transaction that also
+    moves the projection's position. The live table is dropped and the shadow renamed to
+    its name: no row is copied. Its indexes (and constraints, and identity sequence) take
+    the live ones' names: renamed on PostgreSQL, built again on SQLite (where an index
+    cannot be renamed; a WAL reader keeps its snapshot of the old table meanwhile)."""
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for model in models_:
-            table = live_table(model)
-            columns = ", ".join(_quote(f.column) for f in model._meta.concrete_fields)
-            indexes = _plain_indexes(table)
-            for name, _ in indexes:
-                cursor.execute(f"DROP INDEX {_quote(name)}")
-            cursor.execute(f"TRUNCATE {_quote(table)}" if postgres else f"DELETE FROM {_quote(table)}")
-            cursor.execute(f"INSERT INTO {_quote(table)} ({columns}) "
-                           f"SELECT {columns} FROM {_quote(shadow_name(table))}")
-            cursor.execute(f"DROP TABLE {_quote(shadow_name(table))}")
-            for _, statement in indexes:
-                cursor.execute(statement)
-            if postgres and isinstance(model._meta.pk, models.AutoField):
-                # Rows came with their ids: the identity continues after the highest one
-                # (SQLite's AUTOINCREMENT follows explicit ids by itself).
-                pk = _quote(model._meta.pk.column)
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({pk}), 1), "
-                    f"max({pk}) IS NOT NULL) FROM {_quote(table)}", [_quote(table), model._meta.pk.column])
+            table, shadow = live_table(model), shadow_name(live_table(model))
+            live_indexes, shadow_indexes = _indexes(table), _indexes(shadow)
+            sequence = _identity_sequence(cursor, table, model) if postgres else None
+            cursor.execute(f"DROP TABLE {_quote(table)}")
+            cursor.execute(f"ALTER TABLE {_quote(shadow)} RENAME TO {_quote(table)}")
+            if postgres:
+                unclaimed = list(shadow_indexes)
+                for name, statement in live_indexes:
+                    twin = next((n for n, st in unclaimed if _shape(st) == _shape(statement)), None)
+                    if twin is None:  # the shadow lacks it: build it
+                        cursor.execute(statement)
+                        continue
+                    unclaimed = [(n, st) for n, st in unclaimed if n != twin]
+                    cursor.execute(f"ALTER INDEX {_quote(twin)} RENAME TO {_quote(name)}")
+                if sequence is not None:
+                    renamed = _identity_sequence(cursor, table, model)
+                    if renamed != sequence:
+                        cursor.execute(f"ALTER SEQUENCE {renamed} RENAME TO {_quote(sequence.split('.')[-1].strip(chr(34)))}")
+                    pk = _quote(model._meta.pk.column)
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({pk}), 1), "
+                        f"max({pk}) IS NOT NULL) FROM {_quote(table)}", [_quote(table), model._meta.pk.column])
+            else:
+                for name, _ in shadow_indexes:
+                    cursor.execute(f"DROP INDEX {_quote(name)}")
+                for _, statement in live_indexes:
+                    cursor.execute(statement)
+
+
+def _identity_sequence(cursor, table: str, model: type[models.Model]) -> str | None:
+    """The qualified name of the sequence numbering ``table``'s auto ids, if it has one."""
+    if not isinstance(model._meta.pk, models.AutoField):
+        return None
+    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [_quote(table), model._meta.pk.column])
+    return cursor.fetchone()[0]
 
 
 # -- pointing the models at the shadows ---------------------------------------------------

@@ -2,11 +2,14 @@
 model, a failed rebuild leaves the live one as it was, and ``verify`` finds a live row that
 no longer matches the log."""
 
+from uuid import uuid4
+
 import pytest
 from django.db import OperationalError, connection
 
 from taolun.projections.campaigns import CampaignProjection
-from taolun.projections.models import ActivityRow, ParkedEvent, ProgressRow
+from taolun.projections.history.models import HistoryEntry
+from taolun.projections.models import ActivityRow, Grant, ParkedEvent, ProgressRow
 from taolun.projections.runner import ProjectionRunner
 from taolun.projections.shadow import SUFFIX
 from tests.integration.actors import operator
@@ -138,21 +141,47 @@ def index_definitions(table: str) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def identity_sequences(runtime) -> dict[str, str | None]:
+    """The sequence numbering each live table's auto ids (PostgreSQL; SQLite numbers by rowid)."""
+    if connection.vendor != "postgresql":
+        return {}
+    found = {}
+    with connection.cursor() as cursor:
+        for model in [m for p in runtime.runner.projections for m in p.tables]:
+            if model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+                found[model._meta.db_table] = cursor.fetchone()[0]
+    assert found and all(found.values())
+    return found
+
+
 def test_a_rebuild_leaves_every_index_of_the_live_tables_as_it_was(runtime):
-    """The swap drops the live tables' indexes for the copy and builds them again; the
-    history's shadow is filled without any: afterwards each live table has the same
-    indexes, under the same names, and the lookups through them answer."""
-    busy_history(runtime)
+    """The swap renames each shadow into its live table's place and gives its indexes the
+    live names (the history's shadow is filled without any and indexed at the end):
+    afterwards each live table has the same indexes under the same names, the same id
+    sequence, and the lookups through them answer."""
+    cid = busy_history(runtime)
+    runtime.runner.catch_up()
+    unit = ProgressRow.objects.get(campaign_id=cid, kind="branch", name="三中支部").node_id
+    viewer, _ = runtime.tenancy.register_user(None, f"viewer-{uuid4().hex[:8]}@test.cn", "查看员", unit)
+    runtime.tenancy.grant_role(None, viewer, unit, "viewer")  # a row numbered by its sequence
     runtime.runner.catch_up()
     live_tables = [m._meta.db_table for p in runtime.runner.projections for m in p.tables]
     before = {t: index_definitions(t) for t in live_tables}
     assert before["history_historyentry"]  # the history's own indexes are among them
 
+    sequences = identity_sequences(runtime)
     runtime.runner.rebuild()
 
     assert {t: index_definitions(t) for t in live_tables} == before
+    assert identity_sequences(runtime) == sequences
     assert shadow_tables() == []
-    from taolun.projections.history.models import HistoryEntry
-
     some = HistoryEntry.objects.order_by("-position").first()
     assert HistoryEntry.objects.filter(unit_id=some.unit_id, position=some.position).exists()
+    # New rows numbered by the moved sequence follow the rebuilt ones.
+    granted = Grant.objects.order_by("-id").first()
+    assert granted is not None
+    row = Grant.objects.create(user_id=granted.user_id, node_id=granted.node_id, path=granted.path,
+                               role="viewer-of-a-test", granted_at=granted.granted_at)
+    assert row.id > granted.id
+    row.delete()
