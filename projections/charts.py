@@ -17,7 +17,7 @@ PLAN_LEVELS = ("bureau", "school")
 
 def plan_status_by_level(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
     """{kind: {plan status: units}} for the units below that should derive a plan."""
-    rows = (ProgressRow.objects.filter(campaign_id=campaign_id, path__startswith=path, path__gt=path,
+    rows = (ProgressRow.objects.filter(campaign_id=campaign_id, path__under=path, path__gt=path,
                                        expected=True, kind__in=PLAN_LEVELS)
             .values("kind", "plan_status").annotate(n=Count("node_id")))
     out: dict[str, dict[str, int]] = {k: {} for k in PLAN_LEVELS}
@@ -29,7 +29,7 @@ def plan_status_by_level(campaign_id: UUID, path: str) -> dict[str, dict[str, in
 def activities_by_week(campaign_id: UUID, path: str, on: date) -> dict[str, dict[str, int]]:
     """{week's Monday: {kind: activities}} for activities logged at or below the node and
     done by ``on`` (returned and retracted ones do not count)."""
-    rows = (ActivityRow.objects.filter(campaign_id=campaign_id, path__startswith=path, status="logged",
+    rows = (ActivityRow.objects.filter(campaign_id=campaign_id, path__under=path, status="logged",
                                        start__lte=on.isoformat() + "~")
             .annotate(day=Substr("start", 1, 10)).values("day", "kind").annotate(n=Count("id")))
     weeks: dict[str, dict[str, int]] = {}

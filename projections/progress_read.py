@@ -98,7 +98,7 @@ def unit_lights(campaign_id: UUID, path: str) -> dict[str, dict[str, int]]:
     child = Substr("path", 1, paths.child_path_length(path))
     counts: dict[str, dict[str, int]] = {}
     for r in (ProgressRow.objects.filter(campaign_id=campaign_id, kind__in=MEASURED_KINDS,
-                                         path__startswith=path, path__gt=path)
+                                         path__under=path, path__gt=path)
               .annotate(child=child).values("child", "light", "silent").annotate(n=Count("id"))):
         units = counts.setdefault(r["child"], dict.fromkeys(UNIT_KEYS, 0))
         units[r["light"]] += r["n"]
@@ -146,7 +146,7 @@ def units_below(
     lock); the answer shows the light as of ``on``."""
     # Below the node: its prefix, minus the node itself (path > prefix keeps the filter on
     # the (campaign, kind, light, path) index, so the count never reads the rows).
-    rows = ProgressRow.objects.filter(campaign_id=campaign_id, path__startswith=path, path__gt=path)
+    rows = ProgressRow.objects.filter(campaign_id=campaign_id, path__under=path, path__gt=path)
     if kind:
         rows = rows.filter(kind=kind)
     if light:

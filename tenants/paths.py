@@ -4,7 +4,7 @@ A node's path is the ids of the nodes from the root down to it, each as 32 hex d
 (``UUID.hex``) followed by ``/``: ``<root>/<bureau>/<school>/``. So "at or below a node" is
 "the path starts with the node's path", a node's depth is its number of ids less one, and a
 moved subtree keeps its tail behind a new head. Read models store these strings and query
-them with ``path__startswith``; everything that splits, joins or compares them calls these
+them with ``path__under`` (:mod:`taolun.projections.subtree`); everything that splits, joins or compares them calls these
 functions. Pure: no Django.
 """
 

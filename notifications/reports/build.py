@@ -88,7 +88,7 @@ def _unit(job: Any) -> OrgNode:
 
 
 def _names(path: str) -> dict[Any, str]:
-    return dict(OrgNode.objects.filter(path__startswith=path).values_list("id", "name"))
+    return dict(OrgNode.objects.filter(path__under=path).values_list("id", "name"))
 
 
 PROGRESS_HEADER = ["单位", "类型", "上级单位", "方案状态", "信号灯", "评分", "活动次数", "参与人次",
@@ -100,7 +100,7 @@ def progress_levels(job: Any, unit: OrgNode, sources: Sources) -> dict[int, Shee
     """The 进度统计表's rows (PROGRESS_HEADER) by level below ``unit`` (1 = the unit)."""
     names = _names(unit.path)
     levels: dict[int, Sheet] = {}
-    rows = ProgressRow.objects.filter(campaign_id=job.campaign_id, path__startswith=unit.path).order_by("depth", "path")
+    rows = ProgressRow.objects.filter(campaign_id=job.campaign_id, path__under=unit.path).order_by("depth", "path")
     for r in rows.iterator():
         total = r.total or {}
         level = r.depth - unit.depth + 1
@@ -222,7 +222,7 @@ def rectification_ledger(job: Any, progress: Progress, sources: Sources) -> Buil
     sheet = Sheet("整改台账", ["序号", "单位", "问题描述", "类别", "来源", "整改措施", "牵头领导",
                             "责任单位", "整改时限", "进度(%)", "状态", "重新打开次数", "登记时间"],
                   widths=[6, 20, 40, 10, 14, 40, 10, 20, 12, 8, 8, 8, 18])
-    problems = ProblemRow.objects.filter(campaign_id=job.campaign_id, path__startswith=unit.path)
+    problems = ProblemRow.objects.filter(campaign_id=job.campaign_id, path__under=unit.path)
     for n, p in enumerate(problems.order_by("recorded_at", "id").iterator(), 1):
         plan = p.rectification or {}
         sheet.rows.append([
@@ -242,7 +242,7 @@ def activity_ledger(job: Any, progress: Progress, sources: Sources) -> Built:
     names = _names(unit.path)
     sheet = Sheet("活动台账", ["序号", "单位", "活动类型", "活动主题", "开始", "结束", "参与人数",
                             "学时", "状态", "登记时间"], widths=[6, 20, 12, 36, 18, 18, 8, 8, 8, 18])
-    activities = ActivityRow.objects.filter(campaign_id=job.campaign_id, path__startswith=unit.path)
+    activities = ActivityRow.objects.filter(campaign_id=job.campaign_id, path__under=unit.path)
     for n, a in enumerate(activities.order_by("start", "id").iterator(), 1):
         sheet.rows.append([
             n, names.get(a.node_id, ""), a.kind, a.title, a.start, a.end, a.participants,

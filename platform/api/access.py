@@ -233,5 +233,5 @@ def access_chain_export(request: HttpRequest, node_id: UUID | None) -> tuple[str
             raise ApiError(422, "node_required", "请指定单位（node_id）", field="node_id")
         return "all", None
     node = access_node(request, node_id, "auditor")
-    tenants = frozenset(OrgNode.objects.filter(path__startswith=node.path).values_list("id", flat=True))
+    tenants = frozenset(OrgNode.objects.filter(path__under=node.path).values_list("id", flat=True))
     return str(node.id), tenants

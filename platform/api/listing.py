@@ -28,7 +28,7 @@ class BoundedPagination(LimitOffsetPagination):
 def subtree_rows(model, path: str, **filters: Any) -> QuerySet:
     """Rows of ``model`` at ``path`` or below, narrowed by every filter that was given
     (``None`` means "not asked for")."""
-    rows = model.objects.filter(path__startswith=path)
+    rows = model.objects.filter(path__under=path)
     given = {field: value for field, value in filters.items() if value is not None}
     return rows.filter(**given) if given else rows
 

@@ -62,7 +62,7 @@ class Rollup(InBatch):
         recount, b.recount = b.recount, set()
         for campaign_id, path in sorted(recount):
             for node_id in ProgressRow.objects.filter(
-                campaign_id=campaign_id, path__startswith=path
+                campaign_id=campaign_id, path__under=path
             ).values_list("node_id", flat=True):
                 self.stale(campaign_id, node_id, "reqs")
         if b.stale:
@@ -110,14 +110,14 @@ class Rollup(InBatch):
             self.roll(campaign_id, [(above, figures.combine(figures.empty(), top.total, -1))])
             self.write_progress()
         self.b.progress = {}
-        ProgressRow.objects.filter(campaign_id=campaign_id, path__startswith=path).delete()
+        ProgressRow.objects.filter(campaign_id=campaign_id, path__under=path).delete()
 
     def add_subtree(self, campaign: PlanRow, top: CampaignUnit, parent_row: ProgressRow | None) -> None:
         """Rows for ``top``'s live subtree in ``campaign`` (settled tables), own figures
         from the detail rows, and the subtree's total added above it."""
-        units = list(CampaignUnit.objects.filter(path__startswith=top.path, archived=False).order_by("path"))
+        units = list(CampaignUnit.objects.filter(path__under=top.path, archived=False).order_by("path"))
         plans = {p.node_id: p for p in PlanRow.objects.filter(
-            campaign_id=campaign.id, kind="derived", path__startswith=top.path)}
+            campaign_id=campaign.id, kind="derived", path__under=top.path)}
         now = timezone.now()
         rows: dict[UUID, ProgressRow] = {}
         for u in units:  # parents before children

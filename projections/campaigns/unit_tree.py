@@ -60,7 +60,7 @@ class UnitTree(Rollup):
         if unit is None or new_parent is None:
             return
         old, new = unit.path, paths.child_path(new_parent.path, unit.id)
-        inside = set(PlanRow.objects.filter(kind="campaign", path__startswith=old)
+        inside = set(PlanRow.objects.filter(kind="campaign", path__under=old)
                      .values_list("id", flat=True))
         for campaign_id in set(ProgressRow.objects.filter(node_id=unit.id)
                                .values_list("campaign_id", flat=True)) - inside:

@@ -79,7 +79,7 @@ def check_in_range(name: str, moment: datetime) -> None:
 def matching(f: HistoryFilter) -> QuerySet:
     rows = HistoryEntry.objects.all()
     if f.descendants:
-        rows = rows.filter(unit_id__in=OrgNode.objects.filter(path__startswith=f.path).values("id"))
+        rows = rows.filter(unit_id__in=OrgNode.objects.filter(path__under=f.path).values("id"))
     else:
         rows = rows.filter(unit_id=f.node_id)
     if f.aggregate_id:

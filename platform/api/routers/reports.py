@@ -137,7 +137,7 @@ def submitted_below(request: HttpRequest, unit_id: UUID | None = None, limit: in
     elif not who.is_operator:
         reach = Q(pk__in=[])
         for path in who.top_paths:
-            reach |= Q(submitted_path__startswith=path)
+            reach |= Q(submitted_path__under=path)
         jobs = jobs.filter(reach)
     return [job for job in jobs[:limit] if who.sees(job.submitted_path)]
 

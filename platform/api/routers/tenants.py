@@ -90,7 +90,7 @@ def _tree(node: OrgNode, depth: int) -> dict:
     # plain tuples and nested in one pass: no model instances, no second validation of
     # trusted rows; the documented shape is still TreeOut.
     rows = OrgNode.objects.filter(
-        path__startswith=node.path, depth__gt=node.depth, depth__lte=node.depth + depth,
+        path__under=node.path, depth__gt=node.depth, depth__lte=node.depth + depth,
         archived=False,
     ).order_by("depth", "kind", "code").values_list(*NODE_FIELDS)
     root = {field: getattr(node, field) for field in NODE_FIELDS}
@@ -113,7 +113,7 @@ NODE_FIELDS = [name for name in NodeOut.model_fields if name != "children"]
 def list_subtree(request: HttpRequest, tenant_id: UUID, filters: Query[ListFilters]):
     """Every node below this one (one indexed prefix query), filtered by kind or name."""
     node = access_node(request, tenant_id)
-    return _filter(OrgNode.objects.filter(path__startswith=node.path).exclude(pk=node.pk), filters)
+    return _filter(OrgNode.objects.filter(path__under=node.path).exclude(pk=node.pk), filters)
 
 
 def _filter(nodes, filters: ListFilters):

@@ -68,7 +68,7 @@ def read_user(request: HttpRequest, user_id: UUID):
 def list_users(request: HttpRequest, tenant_id: UUID):
     """Users homed in this unit or below it."""
     node = access_node(request, tenant_id, "admin", "auditor", "inspector")
-    return Rows(UserAccount.objects.filter(home_path__startswith=node.path).order_by("email"),
+    return Rows(UserAccount.objects.filter(home_path__under=node.path).order_by("email"),
                 lambda u: user_out(request, u))
 
 

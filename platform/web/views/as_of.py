@@ -42,7 +42,7 @@ def rows_then(when: datetime, model: type, path_of_node: UUID, order: tuple[str,
     instances, read in the scratch; nothing is fetched from them later)."""
     def read() -> list:
         node = OrgNode.objects.filter(pk=path_of_node).first()
-        return [] if node is None else list(model.objects.filter(path__startswith=node.path).order_by(*order))
+        return [] if node is None else list(model.objects.filter(path__under=node.path).order_by(*order))
 
     return in_view(when, read)
 

@@ -41,7 +41,7 @@ def _campaign_rows(who, unit: dict | None):
     paths = [unit["path"]] if unit else [p for p, _ in who.grants]
     own = Q(pk__in=[])
     for p in paths:
-        own |= Q(path=p) if unit else Q(path__startswith=p)
+        own |= Q(path=p) if unit else Q(path__under=p)
     reached = published_campaigns(paths).values("id")
     return PlanRow.objects.filter(kind="campaign").filter(own | Q(pk__in=reached)).order_by("-updated_at", "id")
 

@@ -57,7 +57,7 @@ def unit_activities(request: HttpRequest, unit_id: UUID) -> HttpResponse:
     order = ("-start", "-logged_at", "id")
     when, position = page_moment(request), None
     if when is None:
-        rows = ActivityRow.objects.filter(path__startswith=node.path).order_by(*order)
+        rows = ActivityRow.objects.filter(path__under=node.path).order_by(*order)
         if status in ("logged", "returned", "retracted"):
             rows = rows.filter(status=status)
     else:  # the picker's moment: the rows replayed up to it

@@ -112,5 +112,5 @@ def _event_groups() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def _actors(node: OrgNode) -> list[dict]:
-    return list(UserAccount.objects.filter(home_path__startswith=node.path)
+    return list(UserAccount.objects.filter(home_path__under=node.path)
                 .order_by("name", "id").values("id", "name")[:MAX_ACTORS])

@@ -70,7 +70,7 @@ def unit_problems(request: HttpRequest, unit_id: UUID) -> HttpResponse:
             errors = refused.errors
     order = ("deadline", "id")
     if when is None:
-        rows = ProblemRow.objects.filter(path__startswith=node.path).order_by(*order)
+        rows = ProblemRow.objects.filter(path__under=node.path).order_by(*order)
     else:  # the picker's moment: the rows replayed up to it, lights as of that day
         on = moments.day_of(when)
         position, rows = rows_then(when, ProblemRow, unit_id, order)

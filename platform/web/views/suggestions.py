@@ -52,7 +52,7 @@ def unit_suggestions(request: HttpRequest, unit_id: UUID) -> HttpResponse:
 def _inbox(request: HttpRequest, node, campaigns: list[dict], form: dict, errors: dict,
            failed: dict | None = None) -> HttpResponse:
     who = request.auth  # type: ignore[attr-defined]
-    listed = page_of(request, SuggestionRow.objects.filter(path__startswith=node.path).order_by("-submitted_at", "id"))
+    listed = page_of(request, SuggestionRow.objects.filter(path__under=node.path).order_by("-submitted_at", "id"))
     shown = [suggestion_out(request, r) for r in listed]
     authors = dict(UserAccount.objects.filter(pk__in=[s["author"] for s in shown if s["author"]])
                    .values_list("id", "name"))
