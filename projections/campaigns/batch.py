@@ -131,7 +131,8 @@ class Batch:
             if isinstance(e, Plan.Event):
                 table = self.plans
             else:
-                wanted[self.plans].add(getattr(e, "plan_id", None))
+                if isinstance(e, (Suggestion.Submitted, Problem.Recorded)):
+                    wanted[self.plans].add(e.plan_id)  # their rows take the plan's campaign
                 table = (self.acts if isinstance(e, Activity.Event)
                          else self.suggs if isinstance(e, Suggestion.Event) else self.probs)
             (born if isinstance(e, CREATED) else wanted)[table].add(e.originator_id)

@@ -1,8 +1,8 @@
 """Detail rows: plans, activities, suggestions and problems, one row each, as the events
 left them; each change marks the node's own figures stale for the roll-up.
 
-Structural events (a campaign released, a derived plan created) settle the batch first and
-then work in SQL on the settled tables. A plan released again (``number > 1``) writes one
+Structural events (a campaign released, a plan released again) settle the batch first and
+then work in SQL on the settled tables; the rest change rows held in memory. A plan released again (``number > 1``) writes one
 outbox row per child plan, keyed ``upstream:<child>:<version>``: the policy that tells each
 child (the ``mark_upstream_changed`` effect calls the idempotent
 ``Campaigns.mark_upstream_changed``).
@@ -69,11 +69,11 @@ class DetailRows(Rollup):
         self._tasks_changed(row)
         if e.kind != "derived":
             return
-        self.settle()
-        ProgressRow.objects.filter(campaign_id=campaign_id, node_id=e.tenant_id).update(
-            plan_id=row.id, plan_status="draft"
-        )
-        self.stale(campaign_id, e.tenant_id, "plan")
+        progress = self.progress_row(campaign_id, e.tenant_id)
+        if progress is not None:  # the unit is in the campaign's roll-up
+            progress.plan_id, progress.plan_status = row.id, "draft"
+            self.b.changed.add((campaign_id, e.tenant_id))
+            self.stale(campaign_id, e.tenant_id, "plan")
         # A draft binds nobody: the plan governs its subtree from its first release on.
 
     def plan_header_revised(self, e: Plan.HeaderRevised) -> None:

@@ -28,9 +28,9 @@ from taolun.tenants import paths
 
 # Stale nodes recomputed at once: bounds the detail rows held in memory.
 RECOMPUTE_SLICE = 100
-# The progress fields a settle writes (plan ids, paths and parents change only in SQL).
-PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_status", "upstream_changed",
-                   "governing_plan_id", "updated_at"]
+# The progress fields a settle writes (paths and parents change only in SQL).
+PROGRESS_FIELDS = ["own", "total", "light", "silent", "score", "approved_plans", "plan_id", "plan_status",
+                   "upstream_changed", "governing_plan_id", "updated_at"]
 
 
 def coverage(publication: dict | None, campaign_node: UUID, unit: CampaignUnit) -> tuple[bool, bool]:
