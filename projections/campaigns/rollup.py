@@ -69,12 +69,16 @@ class Rollup(InBatch):
             stale, b.stale = b.stale, defaultdict(set)
             keys = list(stale)
             # In slices, so the detail rows read at once stay bounded (a rebuild's last
-            # settle recomputes every node).
+            # settle recomputes every node); what changes above them is summed over every
+            # slice and added once (each ancestor read and written once, not per slice).
+            above: dict[UUID, dict[str, dict]] = defaultdict(dict)
             for i in range(0, len(keys), RECOMPUTE_SLICE):
-                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]})
+                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]}, above)
                 if len(keys) > RECOMPUTE_SLICE:
                     self.write_progress()
                     b.progress = {}
+            for campaign_id, acc in above.items():
+                self._add_totals(campaign_id, acc)
         self.write_progress()
         b.progress, b.roots = {}, None
 
@@ -154,24 +158,30 @@ class Rollup(InBatch):
             self.write_progress()
             self.b.progress = {}
 
-    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]]) -> None:
-        """New own figures for the stale (campaign, node) pairs, their deltas summed per
-        ancestor and added once."""
+    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]], above: dict[UUID, dict[str, dict]]) -> None:
+        """New own figures for the stale (campaign, node) pairs; each node's total takes
+        its own change at once, its ancestors' are summed into ``above`` (campaign ->
+        ancestor -> change) for the caller to add."""
         by_campaign: dict[UUID, list[UUID]] = defaultdict(list)
         for campaign_id, node_id in stale:
             by_campaign[campaign_id].append(node_id)
+        on, now = figures.today(time_zone()), timezone.now()
         for campaign_id, node_ids in by_campaign.items():
             rows = self._load_progress(campaign_id, node_ids)
             work = {n: (r, stale[(campaign_id, n)]) for n, r in rows.items()}
             old = {n: r.own for n, r in rows.items()}
             compute_own(campaign_id, work)
-            deltas = []
+            frame = campaign_frame(campaign_id)
+            acc = above[campaign_id]
             for n, r in rows.items():
                 self.b.changed.add((campaign_id, n))
                 delta = figures.combine(r.own, old[n], -1)
-                if not figures.is_zero(delta):
-                    deltas.append((r.path, delta))
-            self.roll(campaign_id, deltas)
+                if figures.is_zero(delta):
+                    continue
+                r.total, r.updated_at = figures.combine(r.total, delta), now
+                assess_row(r, frame, on)
+                for h in paths.ancestor_ids(r.path):
+                    figures.add_into(acc.setdefault(h, figures.empty()), delta)
 
     def _load_progress(self, campaign_id: UUID, node_ids: Iterable[UUID]) -> dict[UUID, ProgressRow]:
         progress = self.b.progress
@@ -192,10 +202,14 @@ class Rollup(InBatch):
         acc: dict[str, dict] = {}
         for path, delta in deltas:
             for h in paths.node_ids(path):
-                if h in acc:
-                    figures.add_into(acc[h], delta)
-                else:
-                    acc[h] = figures.add_into(figures.empty(), delta)
+                figures.add_into(acc.setdefault(h, figures.empty()), delta)
+        self._add_totals(campaign_id, acc)
+
+    def _add_totals(self, campaign_id: UUID, acc: dict[str, dict]) -> None:
+        """Add ``acc`` (node hex id -> change) to those nodes' totals; each is assessed and
+        marked to be written."""
+        if not acc:
+            return
         rows = self._load_progress(campaign_id, [UUID(h) for h in acc])
         frame, on, now = campaign_frame(campaign_id), figures.today(time_zone()), timezone.now()
         for node_id, r in rows.items():
