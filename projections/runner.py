@@ -72,7 +72,8 @@ class Projection(ABC):
         After a replay, whatever happened: drop anything held in memory about the shadows.
 
     ``write_only_tables`` (optional): those of its ``tables`` its fold never reads, whose
-    shadows a rebuild fills without indexes.
+    shadows a rebuild fills without indexes. ``reads_every_event`` (optional): its topics
+    are every topic of the log, so a replay reads the log unfiltered.
     """
 
     name: str
@@ -381,7 +382,7 @@ class ProjectionRunner:
         with self._lock:
             with Replay(self, chosen, progress) as replay:
                 replay.fill()  # the bulk of the log, outside the swap's transaction
-                replay.index_write_only()
+                replay.prepare_swap()
                 with transaction.atomic():
                     head = replay.finish()
                     # Replaying the whole log applied every parked event again.
@@ -406,6 +407,7 @@ class ProjectionRunner:
                 pass
             with Replay(self, chosen, progress) as replay:
                 replay.fill(until=min(self.positions()[p.name] for p in chosen))
+                replay.analyze()
                 with transaction.atomic():
                     # Holding the positions, the live tables stand still while they are read.
                     positions = self._lock_positions(sorted(p.name for p in chosen))
@@ -495,7 +497,10 @@ class Replay:
         head = self.runner.recorder.max_notification_id() or 0
         if until is not None:
             head = min(head, until)
-        topics = sorted(set().union(*(p.topics for p in self.projections)))
+        # A projection that reads every event (the history) makes a filter on topics a
+        # comparison per row against every topic: read the log as it is instead.
+        every = any(getattr(p, "reads_every_event", False) for p in self.projections)
+        topics = () if every else sorted(set().union(*(p.topics for p in self.projections)))
         decoded: dict[int, Any] = {}
         while batch := self.runner.recorder.select_notifications(
             start=self.position, limit=self.runner.rebuild_batch_size, stop=head, topics=topics, inclusive_of_start=False,
@@ -527,10 +532,17 @@ class Replay:
                 if end is not None:
                     end()
 
-    def index_write_only(self) -> None:
-        """Before the swap's transaction: index the write-only shadows, now that they are full."""
+    def prepare_swap(self) -> None:
+        """Before the swap's transaction, the shadows now full: index the write-only ones,
+        gather every shadow's statistics."""
         with transaction.atomic():
             shadow.index_write_only(self.write_only)
+        self.analyze()
+
+    def analyze(self) -> None:
+        """Planner statistics for the full shadows (the last settle queries them)."""
+        with transaction.atomic():
+            shadow.analyze(self.tables)
 
     def swap(self) -> None:
         shadow.swap_in(self.models)

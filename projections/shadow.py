@@ -104,6 +104,17 @@ def _renamed(statement: str, name: str, table: str, new_name: str, new_table: st
                     statement, count=1)
 
 
+def analyze(tables: Sequence[str]) -> None:
+    """Fresh planner statistics for the shadows of ``tables`` (PostgreSQL): a table filled by
+    COPY has none, and the queries the replay's last settle makes on it — and, once swapped
+    in, the readers' — are planned blind without them."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {_quote(shadow_name(table))}")
+
+
 def index_write_only(tables: Sequence[str]) -> None:
     """Give the shadows of write-only tables the live tables' indexes, once their rows are
     in (one sorted build per index instead of an entry per row), before the swap's

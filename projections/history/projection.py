@@ -47,6 +47,7 @@ class HistoryProjection(Projection):
     name = "history"
     tables = (HistoryEntry,)  # a rebuild fills its shadow and swaps it in
     write_only_tables = (HistoryEntry,)  # never read while folding: its shadow needs no index
+    reads_every_event = True  # the history is the whole log (IGNORED is empty)
 
     def __init__(self) -> None:
         self._rows: list[tuple] = []

@@ -76,6 +76,13 @@ def test_a_projection_ignores_nothing_it_handles_and_reads_exactly_what_it_handl
 
 
 @pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)
+def test_a_projection_that_says_it_reads_every_event_does(projection) -> None:
+    """A replay reads the log unfiltered for such a projection (projections/runner.py)."""
+    if getattr(projection, "reads_every_event", False):
+        assert set(projection.HANDLERS) == set(EVENTS) and not projection.IGNORED
+
+
+@pytest.mark.parametrize("projection", PROJECTIONS, ids=lambda p: p.name)
 def test_every_handler_is_a_method_of_its_projection(projection) -> None:
     for cls, handler in projection.HANDLERS.items():
         assert getattr(type(projection), handler.__name__) is handler, (cls.__qualname__, handler)
