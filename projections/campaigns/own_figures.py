@@ -17,6 +17,7 @@ from django.db.models.fields.json import KeyTransform
 
 from taolun.events.campaigns import rules
 from taolun.projections import progress as figures
+from taolun.projections.campaigns.assessment import FRAME_FIELDS, Frame, frame_of
 from taolun.projections.campaigns.batch import CHUNK
 from taolun.projections.jsonable import number
 from taolun.projections.models import ActivityRow, PlanRow, ProblemRow, ProgressRow, SuggestionRow
@@ -26,9 +27,11 @@ from taolun.tenants import paths
 ALL_PARTS = frozenset({"plan", "activities", "suggestions", "problems"})
 
 
-def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) -> None:
+def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]],
+                frames: dict[UUID, Frame] | None = None) -> None:
     """Set ``row.own`` for each node from its detail rows (the ``parts`` that changed):
-    one query per detail table for all of them."""
+    one query per detail table for all of them. ``frames``: given, it is handed the
+    campaign's frame when its row is read with the governing plans (see there)."""
     def nodes(*names: str) -> list[UUID]:
         return [n for n, (_, parts) in work.items() if any(p in parts for p in names)]
 
@@ -38,7 +41,7 @@ def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) ->
                     "status", "answer")
     probs = grouped(ProblemRow.objects.filter(campaign_id=campaign_id), nodes("problems"),
                     "status", "deadline", "reopened")
-    governing = governing_plans(campaign_id, [work[n][0].path for n in act_nodes])
+    governing = governing_plans(campaign_id, [work[n][0].path for n in act_nodes], frames)
     plans = {n: governing(work[n][0].path) for n in act_nodes}
     facts = requirement_facts(campaign_id, {n: plans[n] for n in act_nodes if work[n][0].obliged})
     for n, (row, parts) in work.items():
@@ -75,11 +78,12 @@ def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) ->
         row.own = own
 
 
-def governing_plans(campaign_id: UUID, unit_paths: list[str]):
+def governing_plans(campaign_id: UUID, unit_paths: list[str], frames: dict[UUID, Frame] | None = None):
     """``path -> plan``: the nearest released plan of the campaign at or above the unit at
     ``path`` (itself included) — one rule however the unit got there (derived, moved,
     registered later, published to chosen units). Only the plans on the given paths' chains
-    are read."""
+    are read. The campaign's own row is on every chain: once released, its frame comes with
+    it into ``frames`` (the roll-up then needs no query of its own for it)."""
     chains: set[str] = set()
     for path in unit_paths:
         chains.update(paths.prefixes(path))
@@ -87,8 +91,10 @@ def governing_plans(campaign_id: UUID, unit_paths: list[str]):
     found = PlanRow.objects.filter(campaign_id=campaign_id, released_version__gt=0)
     chosen = sorted(chains)
     for i in range(0, len(chosen), CHUNK):
-        for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released"):
+        for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released", *FRAME_FIELDS):
             plans[p["path"]] = p  # a unit holds one plan per campaign (the campaign's: the campaign)
+            if frames is not None and p["id"] == campaign_id:
+                frames[campaign_id] = frame_of(p)
 
     def nearest(path: str) -> dict:
         for prefix in reversed(paths.prefixes(path)):

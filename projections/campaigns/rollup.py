@@ -20,7 +20,7 @@ from django.utils import timezone
 from taolun.events.campaigns.plan_status import unit_plan_status
 from taolun.projections import progress as figures
 from taolun.projections.bulk import update_many
-from taolun.projections.campaigns.assessment import assess_row, campaign_frame, time_zone
+from taolun.projections.campaigns.assessment import Frame, assess_row, campaign_frame, time_zone
 from taolun.projections.campaigns.batch import CHUNK, InBatch
 from taolun.projections.campaigns.own_figures import ALL_PARTS, compute_own
 from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
@@ -54,10 +54,22 @@ def coverage(publication: dict | None, campaign_node: UUID, unit: CampaignUnit) 
 class Rollup(InBatch):
     """Keeps the progress rows of the batch in memory and rolls changes up the tree."""
 
+    # While a batch settles: the campaigns' frames read so far (the tables do not change
+    # under it); ``None`` otherwise, when every roll reads its campaign's frame.
+    _frames: dict[UUID, Frame] | None = None
+
     def settle(self) -> None:
         """Write the batch so far: detail rows, then the stale own figures and their
         roll-ups; the in-memory state starts afresh."""
+        self._frames = {}
+        try:
+            self._settle()
+        finally:
+            self._frames = None
+
+    def _settle(self) -> None:
         b = self.b
+        near = self._unit_paths()  # before the flush lets go of the batch's unit rows
         b.flush_details()
         recount, b.recount = b.recount, set()
         for campaign_id, path in sorted(recount):
@@ -71,12 +83,26 @@ class Rollup(InBatch):
             # In slices, so the detail rows read at once stay bounded (a rebuild's last
             # settle recomputes every node).
             for i in range(0, len(keys), RECOMPUTE_SLICE):
-                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]})
+                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]}, near)
                 if len(keys) > RECOMPUTE_SLICE:
                     self.write_progress()
                     b.progress = {}
         self.write_progress()
         b.progress, b.roots = {}, None
+
+    def _unit_paths(self) -> dict[UUID, str]:
+        """The paths of the stale nodes whose unit rows the batch holds (a live write's
+        unit): their ancestors' progress rows are then read with theirs, in one query."""
+        cache = self.b.units.cache
+        return {node_id: unit.path for _, node_id in self.b.stale
+                if (unit := cache.get(node_id)) is not None}
+
+    def _frame(self, campaign_id: UUID) -> Frame:
+        if self._frames is None:
+            return campaign_frame(campaign_id)
+        if campaign_id not in self._frames:
+            self._frames[campaign_id] = campaign_frame(campaign_id)
+        return self._frames[campaign_id]
 
     def flush(self) -> None:
         """Write the detail rows and the progress rows changed so far; what is stale stays
@@ -154,17 +180,19 @@ class Rollup(InBatch):
             self.write_progress()
             self.b.progress = {}
 
-    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]]) -> None:
+    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]], near: dict[UUID, str]) -> None:
         """New own figures for the stale (campaign, node) pairs, their deltas summed per
-        ancestor and added once."""
+        ancestor and added once. ``near``: known paths of stale nodes, whose ancestors'
+        rows the roll will need (read now, with the nodes')."""
         by_campaign: dict[UUID, list[UUID]] = defaultdict(list)
         for campaign_id, node_id in stale:
             by_campaign[campaign_id].append(node_id)
         for campaign_id, node_ids in by_campaign.items():
-            rows = self._load_progress(campaign_id, node_ids)
+            above = {UUID(h) for n in node_ids if n in near for h in paths.node_ids(near[n])}
+            rows = self._load_progress(campaign_id, node_ids, also=above)
             work = {n: (r, stale[(campaign_id, n)]) for n, r in rows.items()}
             old = {n: r.own for n, r in rows.items()}
-            compute_own(campaign_id, work)
+            compute_own(campaign_id, work, self._frames)
             deltas = []
             for n, r in rows.items():
                 self.b.changed.add((campaign_id, n))
@@ -173,9 +201,13 @@ class Rollup(InBatch):
                     deltas.append((r.path, delta))
             self.roll(campaign_id, deltas)
 
-    def _load_progress(self, campaign_id: UUID, node_ids: Iterable[UUID]) -> dict[UUID, ProgressRow]:
+    def _load_progress(self, campaign_id: UUID, node_ids: Iterable[UUID],
+                       also: Iterable[UUID] = ()) -> dict[UUID, ProgressRow]:
+        """The progress rows of ``node_ids`` (read once per batch); ``also``: rows to read
+        with them, for later."""
+        node_ids = list(node_ids)
         progress = self.b.progress
-        missing = [n for n in node_ids if (campaign_id, n) not in progress]
+        missing = list(dict.fromkeys(n for n in [*node_ids, *also] if (campaign_id, n) not in progress))
         for i in range(0, len(missing), CHUNK):
             chunk = missing[i:i + CHUNK]
             for n in chunk:
@@ -197,7 +229,7 @@ class Rollup(InBatch):
                 else:
                     acc[h] = figures.add_into(figures.empty(), delta)
         rows = self._load_progress(campaign_id, [UUID(h) for h in acc])
-        frame, on, now = campaign_frame(campaign_id), figures.today(time_zone()), timezone.now()
+        frame, on, now = self._frame(campaign_id), figures.today(time_zone()), timezone.now()
         for node_id, r in rows.items():
             r.total = figures.combine(r.total, acc[node_id.hex])
             r.updated_at = now
