@@ -57,7 +57,8 @@ class Backend:
         self.redis_url = redis_url
         self.keep = keep
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"taolun-bench-{kind}-"))
-        self.db_name = f"taolun_bench_{uuid.uuid4().hex[:10]}" if kind == "postgres" else ""
+        prefix = os.environ.get("TAOLUN_BENCH_DB_PREFIX", "taolun_bench")  # on a shared server, a run's own
+        self.db_name = f"{prefix}_{uuid.uuid4().hex[:10]}" if kind == "postgres" else ""
 
     @property
     def database_url(self) -> str:
