@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.application import AggregateNotFoundError
 
-from taolun.infra.shared_aggregates import SharedAggregates
+from taolun.events.shared_aggregates import SharedAggregates
 from taolun.events.kernel import (
     Conflict,
     DomainError,
@@ -80,7 +80,7 @@ class Tenancy(TaolunApplication):
 
     def _peek_tenant(self, tenant_id: UUID) -> Tenant:
         """The tenant as the store has it now, shared and READ-ONLY (see
-        :mod:`taolun.infra.shared_aggregates`): the rules that only read the tree (every
+        :mod:`taolun.events.shared_aggregates`): the rules that only read the tree (every
         activity write checks the unit's lineage) would otherwise deep-copy each ancestor,
         and a bureau's copy grows with its children. Never mutate it."""
         if self._shared is None:
@@ -88,9 +88,9 @@ class Tenancy(TaolunApplication):
         try:
             tenant = self._shared.get(tenant_id)
         except AggregateNotFoundError:
-            raise NotFound("tenant_not_found", "单位不存在", id=str(tenant_id)) from None
+            tenant = None
         if not isinstance(tenant, Tenant):
-            raise NotFound("tenant_not_found", "单位不存在", id=str(tenant_id))
+            return self.get_tenant(tenant_id)  # refused as every lookup of a tenant is
         return tenant
 
     # -- the tree as other contexts' rules read it (campaigns.ports.OrgTree) -------------

@@ -56,7 +56,7 @@ from taolun.events.campaigns.suggestion import Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import Conflict, DomainError, NotFound, TaolunApplication
 from taolun.events.topics import every_topic
-from taolun.infra.shared_aggregates import SharedAggregates
+from taolun.events.shared_aggregates import SharedAggregates
 
 # Plans kept for :meth:`Campaigns._read_plan` (a city has one per school and bureau).
 PLANS_READ_CACHE = 5000
@@ -107,14 +107,14 @@ class Campaigns(TaolunApplication):
         return plan
 
     def _read_plan(self, plan_id: UUID) -> Plan:
-        """The plan now, shared and READ-ONLY (:mod:`taolun.infra.shared_aggregates`): never
+        """The plan now, shared and READ-ONLY (:mod:`taolun.events.shared_aggregates`): never
         mutate it; a command that changes a plan loads it with :meth:`_plan`."""
         try:
             plan = self._plans_read.get(plan_id)
         except AggregateNotFoundError:
-            raise NotFound("plan_not_found", "方案不存在", id=str(plan_id)) from None
+            plan = None
         if not isinstance(plan, Plan):
-            raise NotFound("plan_not_found", "方案不存在", id=str(plan_id))
+            return self._plan(plan_id)  # refused as every lookup of a plan is
         return plan
 
     def _stored(self, aggregate_id: UUID) -> bool:

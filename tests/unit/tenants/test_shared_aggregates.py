@@ -1,7 +1,7 @@
-"""Aggregates the read-only rules share across requests (infra/shared_aggregates.py): they
+"""Aggregates the read-only rules share across requests (events/shared_aggregates.py): they
 see every write, including another process's, and what was handed out never changes."""
 
-from taolun.infra.shared_aggregates import SharedAggregates
+from taolun.events.shared_aggregates import SharedAggregates
 from taolun.tenants.application import Tenancy
 
 
