@@ -37,7 +37,7 @@ VENV_BIN = Path(sys.executable).parent
 TAOLUN = str(VENV_BIN / "taolun") if (VENV_BIN / "taolun").exists() else "taolun"
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+DEFAULT_REDIS_URL = os.environ.get("TAOLUN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 console = Console(stderr=True)
 
