@@ -37,7 +37,7 @@ VENV_BIN = Path(sys.executable).parent
 TAOLUN = str(VENV_BIN / "taolun") if (VENV_BIN / "taolun").exists() else "taolun"
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+DEFAULT_REDIS_URL = os.environ.get("TAOLUN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 console = Console(stderr=True)
 
@@ -57,7 +57,8 @@ class Backend:
         self.redis_url = redis_url
         self.keep = keep
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"taolun-bench-{kind}-"))
-        self.db_name = f"taolun_bench_{uuid.uuid4().hex[:10]}" if kind == "postgres" else ""
+        prefix = os.environ.get("TAOLUN_BENCH_DB_PREFIX", "taolun_bench")  # on a shared server, a run's own
+        self.db_name = f"{prefix}_{uuid.uuid4().hex[:10]}" if kind == "postgres" else ""
 
     @property
     def database_url(self) -> str:

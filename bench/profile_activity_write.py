@@ -2,7 +2,10 @@
 (django.test.Client: middleware, auth, access checks, the command, read-your-writes, the
 answer), on a fresh small city, to see where an activity write spends its time.
 
-    python bench/profile_activity_write.py [--backend postgres] [--count 50] [--top 30]
+    python bench/profile_activity_write.py [--backend postgres] [--count 50] [--top 30] [--scale S]
+
+``--scale S``: the benchmark's synthetic city at that scale (bench_campaign.py's loader),
+written to as its first branch's secretary, to see what grows with the city.
 
 Prints the median per write without the profiler, the mean with it, the SQL of one write
 (``--queries``) and the top functions (``--callees PATTERN`` also their callees).
@@ -50,6 +53,14 @@ def city(rt) -> dict:
         "task_id": str(task), "topic_ids": [str(topic)]}}
 
 
+def bench_city(backend, scale: float) -> tuple[object, dict]:
+    """bench_campaign.py's city at ``scale``, and the same write its benchmark makes."""
+    from bench_campaign import activity, load
+
+    loaded = load(backend, scale)
+    return loaded["runtime"], {"token": loaded["secretary_token"], "body": activity(loaded, "党课")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
@@ -57,14 +68,19 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--callees", nargs="*", default=[],
                         help="also the callees of functions matching these patterns")
+    parser.add_argument("--scale", type=float, default=None,
+                        help="bench_campaign.py's city at this scale instead of the small one")
     args = parser.parse_args()
     with Backend(args.backend) as backend:
         create_operator(backend)
-        rt = taolun_runtime(backend)
+        if args.scale is None:
+            rt = taolun_runtime(backend)
+            made = city(rt)
+        else:
+            rt, made = bench_city(backend, args.scale)
         from django.db import connection
         from django.test import Client
 
-        made = city(rt)
         client = Client(HTTP_AUTHORIZATION=f"Bearer {made['token']}")
 
         def write() -> None:

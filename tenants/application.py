@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.application import AggregateNotFoundError
 
+from taolun.events.shared_aggregates import SharedAggregates
 from taolun.events.kernel import (
     Conflict,
     DomainError,
@@ -34,6 +35,7 @@ from taolun.tenants.domainmodel import (
 )
 
 MAX_TOKEN_DAYS = 366
+SHARED_TENANTS = 20000  # tenants kept for the read-only rules (the full city has ~22,000)
 
 
 def hash_token(token: str) -> str:
@@ -50,6 +52,7 @@ class IssuedToken:
 
 class Tenancy(TaolunApplication):
     snapshotting_intervals = {Tenant: 50, User: 50}
+    _shared: SharedAggregates | None = None  # read-only tenants, made on first use
 
     # -- queries on the write side (for guards) ------------------------------------------
 
@@ -67,11 +70,28 @@ class Tenancy(TaolunApplication):
         return self.get_user(index.user_id)
 
     def ancestors(self, tenant_id: UUID) -> list[Tenant]:
-        """The node and its ancestors, nearest first."""
-        chain = [self.get_tenant(tenant_id)]
+        """The node and its ancestors, nearest first: READ-ONLY (the cached aggregates
+        themselves, see :meth:`_peek_tenant`); a command that changes a node loads it with
+        :meth:`get_tenant`."""
+        chain = [self._peek_tenant(tenant_id)]
         while chain[-1].parent_id is not None:
-            chain.append(self.get_tenant(chain[-1].parent_id))
+            chain.append(self._peek_tenant(chain[-1].parent_id))
         return chain
+
+    def _peek_tenant(self, tenant_id: UUID) -> Tenant:
+        """The tenant as the store has it now, shared and READ-ONLY (see
+        :mod:`taolun.events.shared_aggregates`): the rules that only read the tree (every
+        activity write checks the unit's lineage) would otherwise deep-copy each ancestor,
+        and a bureau's copy grows with its children. Never mutate it."""
+        if self._shared is None:
+            self._shared = SharedAggregates(self, SHARED_TENANTS)
+        try:
+            tenant = self._shared.get(tenant_id)
+        except AggregateNotFoundError:
+            tenant = None
+        if not isinstance(tenant, Tenant):
+            return self.get_tenant(tenant_id)  # refused as every lookup of a tenant is
+        return tenant
 
     # -- the tree as other contexts' rules read it (campaigns.ports.OrgTree) -------------
 
@@ -84,12 +104,12 @@ class Tenancy(TaolunApplication):
 
     def unit_kind(self, unit_id: UUID) -> str | None:
         try:
-            return self.get_tenant(unit_id).kind.value
+            return self._peek_tenant(unit_id).kind.value
         except NotFound:
             return None
 
     def ensure_live_unit(self, unit_id: UUID) -> None:
-        self.get_tenant(unit_id).ensure_live()
+        self._peek_tenant(unit_id).ensure_live()
 
     def holds_role(self, actor: UUID | None, unit_id: UUID, roles: Collection[str], *,
                    above: bool = False) -> bool:
@@ -199,7 +219,7 @@ class Tenancy(TaolunApplication):
                 tenant_id=str(tenant_id),
                 parent_id=str(new_parent_id),
             )
-        new_parent = chain[0]
+        new_parent = self.get_tenant(new_parent_id)  # changed below: its own copy, not chain[0]
         new_parent.ensure_live()
         check_placement(tenant.kind, new_parent.kind)
         old_parent = self.get_tenant(tenant.parent_id)

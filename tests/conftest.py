@@ -23,6 +23,8 @@ from tests import seeds
 BACKEND = os.environ.get("TAOLUN_TEST_BACKEND", "embedded")
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = os.environ.get("TAOLUN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Names of the PostgreSQL databases the tests create (on a shared server, a run's own prefix).
+DB_PREFIX = os.environ.get("TAOLUN_TEST_DB_PREFIX", "taolun")
 _created_databases: list[str] = []
 _tmp_root = Path(tempfile.mkdtemp(prefix="taolun-tests-"))
 
@@ -47,7 +49,7 @@ def backend_env(label: str) -> dict[str, str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {"TAOLUN_DATA_DIR": str(data_dir), "TAOLUN_THROTTLE_RATE": "100000/min"}
     if BACKEND == "postgres":
-        db = create_pg_database(f"taolun_{label}")
+        db = create_pg_database(f"{DB_PREFIX}_{label}")
         env["TAOLUN_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{db}"
         env["TAOLUN_BROKER_URL"] = REDIS_URL
     else:

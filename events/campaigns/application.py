@@ -56,7 +56,10 @@ from taolun.events.campaigns.suggestion import Suggestion
 from taolun.events.campaigns.unit_plan import UnitPlan
 from taolun.events.kernel import Conflict, DomainError, NotFound, TaolunApplication
 from taolun.events.topics import every_topic
+from taolun.events.shared_aggregates import SharedAggregates
 
+# Plans kept for :meth:`Campaigns._read_plan` (a city has one per school and bureau).
+PLANS_READ_CACHE = 5000
 PLAN_EXISTS = ("plan_exists", "本单位已有该活动的实施方案")
 
 
@@ -73,6 +76,10 @@ class Campaigns(TaolunApplication):
         super().__init__(env)
         self._org = org
         self._evidence = evidence
+        # Plans a command reads and never changes (the plan an entry is logged against, the
+        # campaign whose window bounds it), shared across requests: one query for the
+        # events after the kept version instead of the snapshot and the events, decoded.
+        self._plans_read = SharedAggregates(self, PLANS_READ_CACHE)
 
     # ------------------------------------------------------------ helpers
 
@@ -99,6 +106,17 @@ class Campaigns(TaolunApplication):
         plan.check_version(expected_version)
         return plan
 
+    def _read_plan(self, plan_id: UUID) -> Plan:
+        """The plan now, shared and READ-ONLY (:mod:`taolun.events.shared_aggregates`): never
+        mutate it; a command that changes a plan loads it with :meth:`_plan`."""
+        try:
+            plan = self._plans_read.get(plan_id)
+        except AggregateNotFoundError:
+            plan = None
+        if not isinstance(plan, Plan):
+            return self._plan(plan_id)  # refused as every lookup of a plan is
+        return plan
+
     def _stored(self, aggregate_id: UUID) -> bool:
         return bool(list(self.events.get(originator_id=aggregate_id, limit=1)))
 
@@ -118,7 +136,7 @@ class Campaigns(TaolunApplication):
 
     def campaign_window(self, plan: Plan) -> tuple[str, str] | None:
         """The overall window of the campaign at the top of ``plan``'s chain (latest release)."""
-        campaign = plan if plan.campaign_id is None else self._plan(plan.campaign_id)
+        campaign = plan if plan.campaign_id is None else self._read_plan(plan.campaign_id)
         return window.campaign_window(campaign.versions, campaign.phases)
 
     # ------------------------------------------------------------ plans: queries
@@ -420,7 +438,7 @@ class Campaigns(TaolunApplication):
     def log_activity(self, actor: UUID, tenant_id: UUID, plan_id: UUID, **fields: Any) -> tuple[UUID, int]:
         """Fields: kind, title, start, end (required); location, participants, roster, leaders,
         hours, summary, outcomes, phase_id, task_id, topic_ids, evidence."""
-        plan = self._plan(plan_id)
+        plan = self._read_plan(plan_id)
         tree.check_plan_for_unit(self.org, plan, tenant_id)
         self._check_evidence(actor, fields.get("evidence"))
         activity = Activity.log(tenant_id=tenant_id, actor=actor, plan=plan,

@@ -9,15 +9,15 @@ up when the figures are computed, so the figures are the same whatever the batch
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import orjson
-from django.db.models.fields.json import KT
+from django.db import connection
+from django.db.models.fields.json import KeyTransform
 
 from taolun.events.campaigns import rules
 from taolun.projections import progress as figures
+from taolun.projections.campaigns.assessment import FRAME_FIELDS, Frame, frame_of
 from taolun.projections.campaigns.batch import CHUNK
 from taolun.projections.jsonable import number
 from taolun.projections.models import ActivityRow, PlanRow, ProblemRow, ProgressRow, SuggestionRow
@@ -27,20 +27,23 @@ from taolun.tenants import paths
 ALL_PARTS = frozenset({"plan", "activities", "suggestions", "problems"})
 
 
-def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) -> None:
+def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]],
+                frames: dict[UUID, Frame] | None = None) -> None:
     """Set ``row.own`` for each node from its detail rows (the ``parts`` that changed):
-    one query per detail table for all of them."""
+    one query per detail table for all of them. ``frames``: given, it is handed the
+    campaign's frame when its row is read with the governing plans (see there)."""
     def nodes(*names: str) -> list[UUID]:
         return [n for n, (_, parts) in work.items() if any(p in parts for p in names)]
 
-    acts = grouped(ActivityRow.objects.filter(campaign_id=campaign_id).annotate(leaders=KT("data__leaders")),
-                   nodes("activities", "reqs"),
-                   "kind", "start", "end", "hours", "participants", "phase_id", "status", "leaders")
+    act_nodes = nodes("activities", "reqs")
+    tallies = activity_tallies(campaign_id, nodes("activities"))
     suggs = grouped(SuggestionRow.objects.filter(campaign_id=campaign_id), nodes("suggestions"),
                     "status", "answer")
     probs = grouped(ProblemRow.objects.filter(campaign_id=campaign_id), nodes("problems"),
                     "status", "deadline", "reopened")
-    governing = governing_plans(campaign_id, [r.path for n, (r, _) in work.items() if n in acts])
+    governing = governing_plans(campaign_id, [work[n][0].path for n in act_nodes], frames)
+    plans = {n: governing(work[n][0].path) for n in act_nodes}
+    facts = requirement_facts(campaign_id, {n: plans[n] for n in act_nodes if work[n][0].obliged})
     for n, (row, parts) in work.items():
         own = {**figures.empty(), **row.own}
         if "plan" in parts:
@@ -48,10 +51,9 @@ def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) ->
             own["plans_expected"] = int(row.expected or has)
             own["plans"] = {row.plan_status: 1} if (row.expected or has) and row.plan_status else {}
             own["plans_upstream_changed"] = int(has and row.upstream_changed)
-        if n in acts:
-            plan = governing(row.path)
-            row.governing_plan_id = plan["id"]
-            activity_figures(row, own, acts[n], "activities" in parts, plan["released"])
+        if n in plans:
+            row.governing_plan_id = plans[n]["id"]
+            activity_figures(row, own, tallies.get(n), facts.get(n, []), plans[n]["released"])
         if n in suggs:
             rows = suggs[n]
             own["suggestions"] = len(rows)
@@ -76,11 +78,12 @@ def compute_own(campaign_id: UUID, work: dict[UUID, tuple[ProgressRow, Any]]) ->
         row.own = own
 
 
-def governing_plans(campaign_id: UUID, unit_paths: list[str]):
+def governing_plans(campaign_id: UUID, unit_paths: list[str], frames: dict[UUID, Frame] | None = None):
     """``path -> plan``: the nearest released plan of the campaign at or above the unit at
     ``path`` (itself included) — one rule however the unit got there (derived, moved,
     registered later, published to chosen units). Only the plans on the given paths' chains
-    are read."""
+    are read. The campaign's own row is on every chain: once released, its frame comes with
+    it into ``frames`` (the roll-up then needs no query of its own for it)."""
     chains: set[str] = set()
     for path in unit_paths:
         chains.update(paths.prefixes(path))
@@ -88,8 +91,10 @@ def governing_plans(campaign_id: UUID, unit_paths: list[str]):
     found = PlanRow.objects.filter(campaign_id=campaign_id, released_version__gt=0)
     chosen = sorted(chains)
     for i in range(0, len(chosen), CHUNK):
-        for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released"):
+        for p in found.filter(path__in=chosen[i:i + CHUNK]).values("id", "path", "kind", "released", *FRAME_FIELDS):
             plans[p["path"]] = p  # a unit holds one plan per campaign (the campaign's: the campaign)
+            if frames is not None and p["id"] == campaign_id:
+                frames[campaign_id] = frame_of(p)
 
     def nearest(path: str) -> dict:
         for prefix in reversed(paths.prefixes(path)):
@@ -101,38 +106,82 @@ def governing_plans(campaign_id: UUID, unit_paths: list[str]):
     return nearest
 
 
-def grouped(rows, node_ids: list[UUID], *fields: str) -> dict[UUID, list[dict]]:
-    """The detail rows of ``node_ids`` by node (every node present, maybe with none): only
-    the columns named (tuples, not whole JSON documents decoded), as dicts."""
+def activity_tallies(campaign_id: UUID, node_ids: list[UUID]) -> dict[UUID, list[dict]]:
+    """The counted activities of ``node_ids`` summed in the database by (status, kind, phase,
+    day): a node's figures need the sums, not its rows (a busy branch has hundreds, and
+    reading and converting them one by one was most of a live write's roll-up). Plain SQL:
+    the ORM compiling this grouped query cost more than running it."""
     out: dict[UUID, list[dict]] = {n: [] for n in node_ids}
+    uuid_field = ActivityRow._meta.get_field("node_id")
     for i in range(0, len(node_ids), CHUNK):
-        for node_id, *values in rows.filter(node_id__in=node_ids[i:i + CHUNK]).values_list("node_id", *fields):
-            out[node_id].append(dict(zip(fields, values)))
+        chunk = node_ids[i:i + CHUNK]
+        as_stored = {uuid_field.get_db_prep_value(n, connection): n for n in chunk}
+        with connection.cursor() as cursor:
+            cursor.execute(_tallies_sql(len(chunk)),
+                           [uuid_field.get_db_prep_value(campaign_id, connection), *as_stored])
+            for node, status, kind, phase_id, day, n, people, hours_x100 in cursor.fetchall():
+                out[as_stored[node]].append({"status": status, "kind": kind, "phase_id": phase_id, "day": day,
+                                             "n": n, "people": people or 0, "hours_x100": hours_x100 or 0})
     return out
 
 
-def activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: bool,
-                      plan: dict) -> None:
+def _tallies_sql(nodes: int) -> str:
+    q = connection.ops.quote_name
+    # Hours are kept in hundredths (exact sums): each row's hours (two decimals) times 100.
+    return (
+        f"SELECT {q('node_id')}, {q('status')}, {q('kind')}, {q('phase_id')}, SUBSTR({q('start')}, 1, 10),"
+        f" COUNT(*), SUM({q('participants')}), SUM(CAST(ROUND({q('hours')} * 100) AS INTEGER))"
+        f" FROM {q(ActivityRow._meta.db_table)}"
+        f" WHERE {q('campaign_id')} = %s AND {q('node_id')} IN ({', '.join(['%s'] * nodes)})"
+        f" AND {q('status')} IN ('logged', 'returned')"
+        " GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
+def requirement_facts(campaign_id: UUID, plans: dict[UUID, dict]) -> dict[UUID, list[dict]]:
+    """The activities the per-unit requirements of these nodes' plans can count: logged ones
+    of a required kind (any other counts towards none, so leaving it out changes nothing)."""
+    kinds = {req["kind"] for plan in plans.values() for req in (plan["released"].get("requirements") or {}).values()}
+    if not kinds:
+        return {}
+    rows = ActivityRow.objects.filter(campaign_id=campaign_id, status="logged", kind__in=sorted(kinds))
+    return grouped(rows, list(plans), "kind", "start", "end", "hours", "phase_id", "status",
+                   leaders=KeyTransform("leaders", "data"))
+
+
+def grouped(rows, node_ids: list[UUID], *fields: str, **expressions: Any) -> dict[UUID, list[dict]]:
+    """The detail rows of ``node_ids`` by node (every node present, maybe with none)."""
+    out: dict[UUID, list[dict]] = {n: [] for n in node_ids}
+    for i in range(0, len(node_ids), CHUNK):
+        for r in rows.filter(node_id__in=node_ids[i:i + CHUNK]).values("node_id", *fields, **expressions):
+            out[r.pop("node_id")].append(r)
+    return out
+
+
+def activity_figures(row: ProgressRow, own: dict, tallies: list[dict] | None, facts: list[dict],
+                     plan: dict) -> None:
     """Activity figures keep each entry's date (an activity counts from its date: one dated
-    in the future is planned, not done — read time sums the dated histograms up to today)."""
-    counted = [a for a in acts if a["status"] == "logged"]
-    if recount:
-        own["activities"] = len(counted)
-        own["activities_returned"] = sum(1 for a in acts if a["status"] == "returned")
-        own["participants"] = sum(a["participants"] for a in counted)
-        own["hours_x100"] = int(sum((Decimal(a["hours"] or 0) * 100 for a in counted), Decimal(0)))
+    in the future is planned, not done — read time sums the dated histograms up to today).
+    ``tallies``: :func:`activity_tallies` of the node when its activities changed (``None``:
+    only its requirements did); ``facts``: :func:`requirement_facts` of the node."""
+    if tallies is not None:
+        counted = [t for t in tallies if t["status"] == "logged"]
+        own["activities"] = sum(t["n"] for t in counted)
+        own["activities_returned"] = sum(t["n"] for t in tallies if t["status"] == "returned")
+        own["participants"] = sum(t["people"] for t in counted)
+        own["hours_x100"] = sum(t["hours_x100"] for t in counted)
         by_kind: dict[str, int] = defaultdict(int)
         by_phase: dict[str, int] = defaultdict(int)
         days: dict[str, int] = defaultdict(int)
         day_participants: dict[str, int] = defaultdict(int)
         day_hours: dict[str, int] = defaultdict(int)
-        for a in counted:
-            on = a["start"][:10]
-            by_kind[a["kind"]] += 1
-            by_phase[a["phase_id"] or "none"] += 1
-            days[on] += 1
-            day_participants[on] += a["participants"]
-            day_hours[on] += int(Decimal(a["hours"] or 0) * 100)
+        for t in counted:
+            on = t["day"]
+            by_kind[t["kind"]] += t["n"]
+            by_phase[t["phase_id"] or "none"] += t["n"]
+            days[on] += t["n"]
+            day_participants[on] += t["people"]
+            day_hours[on] += t["hours_x100"]
         own["by_kind"], own["by_phase"] = dict(sorted(by_kind.items())), dict(sorted(by_phase.items()))
         own["days"] = dict(sorted(days.items()))
         own["day_participants"] = {k: v for k, v in sorted(day_participants.items()) if v}
@@ -147,7 +196,7 @@ def activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: boo
         own["requirements"] = []
         return
     reqs = plan.get("requirements") or {}
-    facts = [{**a, "leaders": orjson.loads(a["leaders"]) if a["leaders"] else []} for a in acts]
+    facts = [{**a, "leaders": a["leaders"] or []} for a in facts]
     detail = []
     met_on: dict[str, int] = defaultdict(int)
     for rid, req in sorted(reqs.items()):
@@ -163,4 +212,3 @@ def activity_figures(row: ProgressRow, own: dict, acts: list[dict], recount: boo
     own["req_met"] = sum(1 for d in detail if d["met"])
     own["req_met_on"] = {k: v for k, v in sorted(met_on.items()) if v}
     own["requirements"] = detail
-

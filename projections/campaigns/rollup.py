@@ -20,7 +20,7 @@ from django.utils import timezone
 from taolun.events.campaigns.plan_status import unit_plan_status
 from taolun.projections import progress as figures
 from taolun.projections.bulk import update_many
-from taolun.projections.campaigns.assessment import assess_row, campaign_frame, time_zone
+from taolun.projections.campaigns.assessment import Frame, assess_row, campaign_frame, time_zone
 from taolun.projections.campaigns.batch import CHUNK, InBatch
 from taolun.projections.campaigns.own_figures import ALL_PARTS, compute_own
 from taolun.projections.models import CampaignUnit, PlanRow, ProgressRow
@@ -54,10 +54,22 @@ def coverage(publication: dict | None, campaign_node: UUID, unit: CampaignUnit) 
 class Rollup(InBatch):
     """Keeps the progress rows of the batch in memory and rolls changes up the tree."""
 
+    # While a batch settles: the campaigns' frames read so far (the tables do not change
+    # under it); ``None`` otherwise, when every roll reads its campaign's frame.
+    _frames: dict[UUID, Frame] | None = None
+
     def settle(self) -> None:
         """Write the batch so far: detail rows, then the stale own figures and their
         roll-ups; the in-memory state starts afresh."""
+        self._frames = {}
+        try:
+            self._settle()
+        finally:
+            self._frames = None
+
+    def _settle(self) -> None:
         b = self.b
+        near = self._unit_paths()  # before the flush lets go of the batch's unit rows
         b.flush_details()
         recount, b.recount = b.recount, set()
         for campaign_id, path in sorted(recount):
@@ -73,7 +85,7 @@ class Rollup(InBatch):
             # slice and added once (each ancestor read and written once, not per slice).
             above: dict[UUID, dict[str, dict]] = defaultdict(dict)
             for i in range(0, len(keys), RECOMPUTE_SLICE):
-                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]}, above)
+                self._recompute({k: stale[k] for k in keys[i:i + RECOMPUTE_SLICE]}, near, above)
                 if len(keys) > RECOMPUTE_SLICE:
                     self.write_progress()
                     b.progress = {}
@@ -81,6 +93,20 @@ class Rollup(InBatch):
                 self._add_totals(campaign_id, acc)
         self.write_progress()
         b.progress, b.roots = {}, None
+
+    def _unit_paths(self) -> dict[UUID, str]:
+        """The paths of the stale nodes whose unit rows the batch holds (a live write's
+        unit): their ancestors' progress rows are then read with theirs, in one query."""
+        cache = self.b.units.cache
+        return {node_id: unit.path for _, node_id in self.b.stale
+                if (unit := cache.get(node_id)) is not None}
+
+    def _frame(self, campaign_id: UUID) -> Frame:
+        if self._frames is None:
+            return campaign_frame(campaign_id)
+        if campaign_id not in self._frames:
+            self._frames[campaign_id] = campaign_frame(campaign_id)
+        return self._frames[campaign_id]
 
     def flush(self) -> None:
         """Write the detail rows and the progress rows changed so far; what is stale stays
@@ -158,20 +184,23 @@ class Rollup(InBatch):
             self.write_progress()
             self.b.progress = {}
 
-    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]], above: dict[UUID, dict[str, dict]]) -> None:
+    def _recompute(self, stale: dict[tuple[UUID, UUID], set[str]], near: dict[UUID, str],
+                   above: dict[UUID, dict[str, dict]]) -> None:
         """New own figures for the stale (campaign, node) pairs; each node's total takes
         its own change at once, its ancestors' are summed into ``above`` (campaign ->
-        ancestor -> change) for the caller to add."""
+        ancestor -> change) for the caller to add. ``near``: known paths of stale nodes,
+        whose ancestors' rows the caller will need (read now, with the nodes')."""
         by_campaign: dict[UUID, list[UUID]] = defaultdict(list)
         for campaign_id, node_id in stale:
             by_campaign[campaign_id].append(node_id)
         on, now = figures.today(time_zone()), timezone.now()
         for campaign_id, node_ids in by_campaign.items():
-            rows = self._load_progress(campaign_id, node_ids)
+            ancestors = {UUID(h) for n in node_ids if n in near for h in paths.node_ids(near[n])}
+            rows = self._load_progress(campaign_id, node_ids, also=ancestors)
             work = {n: (r, stale[(campaign_id, n)]) for n, r in rows.items()}
             old = {n: r.own for n, r in rows.items()}
-            compute_own(campaign_id, work)
-            frame = campaign_frame(campaign_id)
+            compute_own(campaign_id, work, self._frames)
+            frame = self._frame(campaign_id)
             acc = above[campaign_id]
             for n, r in rows.items():
                 self.b.changed.add((campaign_id, n))
@@ -183,9 +212,13 @@ class Rollup(InBatch):
                 for h in paths.ancestor_ids(r.path):
                     figures.add_into(acc.setdefault(h, figures.empty()), delta)
 
-    def _load_progress(self, campaign_id: UUID, node_ids: Iterable[UUID]) -> dict[UUID, ProgressRow]:
+    def _load_progress(self, campaign_id: UUID, node_ids: Iterable[UUID],
+                       also: Iterable[UUID] = ()) -> dict[UUID, ProgressRow]:
+        """The progress rows of ``node_ids`` (read once per batch); ``also``: rows to read
+        with them, for later."""
+        node_ids = list(node_ids)
         progress = self.b.progress
-        missing = [n for n in node_ids if (campaign_id, n) not in progress]
+        missing = list(dict.fromkeys(n for n in [*node_ids, *also] if (campaign_id, n) not in progress))
         for i in range(0, len(missing), CHUNK):
             chunk = missing[i:i + CHUNK]
             for n in chunk:
@@ -211,7 +244,7 @@ class Rollup(InBatch):
         if not acc:
             return
         rows = self._load_progress(campaign_id, [UUID(h) for h in acc])
-        frame, on, now = campaign_frame(campaign_id), figures.today(time_zone()), timezone.now()
+        frame, on, now = self._frame(campaign_id), figures.today(time_zone()), timezone.now()
         for node_id, r in rows.items():
             r.total = figures.combine(r.total, acc[node_id.hex])
             r.updated_at = now
