@@ -48,6 +48,15 @@ class SharedAggregates:
         self._keep(aggregate_id, aggregate)
         return aggregate
 
+    def find(self, aggregate_id: UUID, cls: type) -> Any | None:
+        """The aggregate if it exists and is a ``cls``; ``None`` otherwise (the caller then
+        falls back to its usual lookup, which refuses as it always does)."""
+        try:
+            aggregate = self.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
     def _keep(self, aggregate_id: UUID, aggregate: Any) -> None:
         with self._lock:
             known = self._cache.get(aggregate_id)

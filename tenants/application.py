@@ -85,13 +85,8 @@ class Tenancy(TaolunApplication):
         and a bureau's copy grows with its children. Never mutate it."""
         if self._shared is None:
             self._shared = SharedAggregates(self, SHARED_TENANTS)
-        try:
-            tenant = self._shared.get(tenant_id)
-        except AggregateNotFoundError:
-            tenant = None
-        if not isinstance(tenant, Tenant):
-            return self.get_tenant(tenant_id)  # refused as every lookup of a tenant is
-        return tenant
+        tenant = self._shared.find(tenant_id, Tenant)
+        return tenant if tenant is not None else self.get_tenant(tenant_id)  # refused as every lookup is
 
     # -- the tree as other contexts' rules read it (campaigns.ports.OrgTree) -------------
 

@@ -109,13 +109,8 @@ class Campaigns(TaolunApplication):
     def _read_plan(self, plan_id: UUID) -> Plan:
         """The plan now, shared and READ-ONLY (:mod:`taolun.events.shared_aggregates`): never
         mutate it; a command that changes a plan loads it with :meth:`_plan`."""
-        try:
-            plan = self._plans_read.get(plan_id)
-        except AggregateNotFoundError:
-            plan = None
-        if not isinstance(plan, Plan):
-            return self._plan(plan_id)  # refused as every lookup of a plan is
-        return plan
+        plan = self._plans_read.find(plan_id, Plan)
+        return plan if plan is not None else self._plan(plan_id)  # refused as every lookup of a plan is
 
     def _stored(self, aggregate_id: UUID) -> bool:
         return bool(list(self.events.get(originator_id=aggregate_id, limit=1)))
