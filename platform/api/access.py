@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -20,6 +21,8 @@ from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points im
 from taolun.platform.api.errors import ApiError, forbidden, not_found
 from taolun.projections.models import (
     ActivityRow,
+    ApiToken,
+    Grant,
     OrgNode,
     PlanRow,
     ProblemRow,
@@ -69,12 +72,12 @@ class BearerToken(HttpBearer):
 
     @staticmethod
     def _lookup(request: HttpRequest, digest: str) -> Principal | None:
-        rows = list(
-            UserAccount.objects.filter(
-                tokens__token_hash=digest, tokens__revoked_at__isnull=True,
-                tokens__expires_at__gt=timezone.now(),
-            ).values_list(*_PRINCIPAL_COLUMNS)
-        )
+        # Plain SQL, as the cached reads' position stamp: on a cached read the ORM's
+        # building of this query cost more than the answer.
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKEN_SQL, [digest, connection.ops.adapt_datetimefield_value(timezone.now())])
+            rows = [(_uuid(user_id), name, bool(is_operator), path, role)
+                    for user_id, name, is_operator, path, role in cursor.fetchall()]
         if not rows:
             from taolun.platform.security import note_failed_authentication
 
@@ -88,6 +91,22 @@ def principal(request: HttpRequest) -> Principal:
 
 
 _PRINCIPAL_COLUMNS = ("id", "name", "is_operator", "grants__path", "grants__role")
+
+
+def _token_sql() -> str:
+    """The live token's user with all of its grants, as ``_PRINCIPAL_COLUMNS``."""
+    users, grants, tokens = (m._meta.db_table for m in (UserAccount, Grant, ApiToken))
+    grant_user, token_user = Grant._meta.get_field("user").column, ApiToken._meta.get_field("user").column
+    return (f"SELECT u.id, u.name, u.is_operator, g.path, g.role FROM {tokens} t "
+            f"JOIN {users} u ON u.id = t.{token_user} LEFT JOIN {grants} g ON g.{grant_user} = u.id "
+            "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s")
+
+
+_TOKEN_SQL = _token_sql()
+
+
+def _uuid(value) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)  # SQLite keeps them as hex text
 
 
 def _principal(rows: list[tuple]) -> Principal:

@@ -52,6 +52,22 @@ def test_with_postgresql_down_api_and_pages_answer_json_503_with_retry_after_the
         inst.remove()
 
 
+def test_after_a_postgresql_restart_the_first_requests_already_succeed(private_pg, private_redis):
+    # The pooled connections all died with the server: each is noticed before a request
+    # gets it (its socket holds the server's goodbye), so none of them answers 503.
+    inst = Installation.on_postgres("restart", private_pg, private_redis.url(4))
+    inst.start_all()
+    try:
+        client = Client(inst.url, inst.operator_token())
+        assert [client.get("/api/v1/tenants").status for _ in range(5)] == [200] * 5
+        private_pg.restart()
+        answers = [client.get("/api/v1/tenants") for _ in range(5)]
+        assert [a.status for a in answers] == [200] * 5, [a.body for a in answers]
+    finally:
+        inst.stop_all()
+        inst.remove()
+
+
 SCHEDULER_LOCK = 0x7A0_1C0
 
 
