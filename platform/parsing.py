@@ -10,6 +10,7 @@ the threads that /healthz and every other request need.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import threading
 from multiprocessing.pool import Pool
@@ -113,4 +114,7 @@ def parsing_pool() -> ParsingPool:
     with _shared_lock:
         if _shared is None:
             _shared = ParsingPool()
+            # Stopped while the interpreter can still do it: left to the pool's __del__ at
+            # exit, its clean-up runs after the modules it needs are gone (an ignored error).
+            atexit.register(_shared.close)
         return _shared

@@ -9,16 +9,21 @@ answers 403. They resolve access only; the rules of what may be done live on the
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from uuid import UUID
 
+from cachetools import LRUCache
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from ninja.security import HttpBearer
 
 from taolun.events.campaigns.rules import LOGGERS  # noqa: F401 (entry points import it from here)
 from taolun.platform.api.errors import ApiError, forbidden, not_found
+from taolun.platform.api.positions import position
 from taolun.projections.models import (
     ActivityRow,
     ApiToken,
@@ -29,6 +34,7 @@ from taolun.projections.models import (
     SuggestionRow,
     UserAccount,
 )
+from taolun.projections.org_tree import OrgTreeProjection
 from taolun.tenants import paths
 
 
@@ -57,9 +63,6 @@ class Principal:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
-        # One query: the live token's user with all of its grants (LEFT JOIN). Not cached
-        # across requests: a revoked token or grant must stop working on the very next
-        # request, in every process, and this is one indexed lookup.
         digest = hashlib.sha256(token.encode()).hexdigest()
         # Once per request: the idempotency middleware authenticates a keyed write before
         # the view does, and a bad token must count once towards the failure throttle.
@@ -72,18 +75,30 @@ class BearerToken(HttpBearer):
 
     @staticmethod
     def _lookup(request: HttpRequest, digest: str) -> Principal | None:
-        # Plain SQL, as the cached reads' position stamp: on a cached read the ORM's
-        # building of this query cost more than the answer.
+        # Kept per process under the org projection's position row: tokens, users and
+        # grants are its tables, so a revoked token or grant moves that row and is never
+        # served from here again, on the very next request, in every process. Expiry is
+        # checked on every request.
+        key = (digest, position(request, ORG))
+        now = timezone.now()
+        with _principals_lock:
+            kept = _principals.get(key)
+        if kept is not None and now < kept[1]:
+            return kept[0]
+        # Plain SQL: on a cached read the ORM's building of this query cost more than the answer.
         with connection.cursor() as cursor:
-            cursor.execute(_TOKEN_SQL, [digest, connection.ops.adapt_datetimefield_value(timezone.now())])
-            rows = [(_uuid(user_id), name, bool(is_operator), path, role)
-                    for user_id, name, is_operator, path, role in cursor.fetchall()]
+            cursor.execute(_TOKEN_SQL, [digest, connection.ops.adapt_datetimefield_value(now)])
+            rows = cursor.fetchall()
         if not rows:
             from taolun.platform.security import note_failed_authentication
 
             note_failed_authentication(request)  # 429 once an IP fails too often
             return None
-        return _principal(rows)
+        who = _principal([(_uuid(user_id), name, bool(is_operator), path, role)
+                          for user_id, name, is_operator, _, path, role in rows])
+        with _principals_lock:
+            _principals[key] = (who, _aware(rows[0][3]))
+        return who
 
 
 def principal(request: HttpRequest) -> Principal:
@@ -94,19 +109,29 @@ _PRINCIPAL_COLUMNS = ("id", "name", "is_operator", "grants__path", "grants__role
 
 
 def _token_sql() -> str:
-    """The live token's user with all of its grants, as ``_PRINCIPAL_COLUMNS``."""
+    """The live token's user with all of its grants (a LEFT JOIN), and its expiry."""
     users, grants, tokens = (m._meta.db_table for m in (UserAccount, Grant, ApiToken))
     grant_user, token_user = Grant._meta.get_field("user").column, ApiToken._meta.get_field("user").column
-    return (f"SELECT u.id, u.name, u.is_operator, g.path, g.role FROM {tokens} t "
+    return (f"SELECT u.id, u.name, u.is_operator, t.expires_at, g.path, g.role FROM {tokens} t "
             f"JOIN {users} u ON u.id = t.{token_user} LEFT JOIN {grants} g ON g.{grant_user} = u.id "
             "WHERE t.token_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s")
 
 
 _TOKEN_SQL = _token_sql()
+ORG = OrgTreeProjection.name
+_principals: LRUCache = LRUCache(maxsize=4096)  # (token digest, org position) -> (principal, expiry)
+_principals_lock = threading.Lock()  # LRUCache is not thread-safe
 
 
 def _uuid(value) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)  # SQLite keeps them as hex text
+
+
+def _aware(value) -> datetime:
+    """A timestamp read by plain SQL: SQLite answers text in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
 
 
 def _principal(rows: list[tuple]) -> Principal:

@@ -3,7 +3,8 @@
 A read model changes only when its projection applies a batch (the position row moves in
 the same transaction) or when the scheduler refreshes the stored lights (which touches the
 row's ``updated_at``): an answer built from it stays right until that row changes, so it is
-cached under the row's ``(position, updated_at)`` — invalidated by position, never by time.
+cached under the row's ``(position, updated_at)`` (``positions``) — invalidated by
+position, never by time.
 The key also holds the route, its parameters, the language and the caller's visible scope
 (the paths of their grants, or "operator"): whether a node is visible depends on nothing
 else, so a cached answer is only ever served to a caller who would be shown exactly the same
@@ -25,13 +26,12 @@ from dataclasses import dataclass
 
 import orjson
 from cachetools import LRUCache
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
 from taolun.platform.api.access import principal
-from taolun.projections.models import ProjectionPosition
+from taolun.platform.api.positions import position
 
 # Enough for every node and list a busy city reads between two batches; an answer is a few
 # kilobytes, a page of units some tens.
@@ -46,15 +46,6 @@ class Answer:
 
 _answers: LRUCache = LRUCache(maxsize=MAX_ANSWERS)
 _lock = threading.Lock()  # LRUCache is not thread-safe; waitress serves from threads
-_STAMP_SQL = f"SELECT position, updated_at FROM {ProjectionPosition._meta.db_table} WHERE name = %s"
-
-
-def stamp(projection: str) -> tuple:
-    """What the projection's read model is as of: its position row (one primary-key read,
-    as plain SQL: building the ORM query cost more than running it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL, [projection])
-        return cursor.fetchone() or (0, None)
 
 
 def scope(request: HttpRequest) -> Hashable:
@@ -70,7 +61,7 @@ def encode(body: object) -> bytes:
 
 def _key(request: HttpRequest, projection: str, route: str, params: Hashable) -> tuple:
     # The language too: an answer holding translated text must not cross languages.
-    return (projection, stamp(projection), route, params, scope(request), get_language())
+    return (projection, position(request, projection), route, params, scope(request), get_language())
 
 
 def cached_value(request: HttpRequest, projection: str, route: str, params: Hashable,

@@ -60,12 +60,39 @@ def test_after_a_postgresql_restart_the_first_requests_already_succeed(private_p
     try:
         client = Client(inst.url, inst.operator_token())
         assert [client.get("/api/v1/tenants").status for _ in range(5)] == [200] * 5
+        client.post("/api/v1/tenants", {"kind": "bureau", "code": "before", "name": "市局"})  # warms the event store's pool
         private_pg.restart()
         answers = [client.get("/api/v1/tenants") for _ in range(5)]
-        assert [a.status for a in answers] == [200] * 5, [a.body for a in answers]
+        answers += [client.post("/api/v1/tenants", {"kind": "bureau", "code": f"after{n}", "name": "区局"})
+                    for n in range(3)]
+        assert [a.status for a in answers] == [200] * 5 + [201] * 3, [a.body for a in answers]
     finally:
         inst.stop_all()
         inst.remove()
+
+
+def test_the_event_stores_pool_lends_no_connection_a_restart_killed(private_pg):
+    from urllib.parse import urlparse
+
+    from taolun.infra.eventstore import PostgresStoreFactory
+
+    url = urlparse(private_pg.create_database(f"store_{uuid.uuid4().hex[:8]}"))
+    factory = PostgresStoreFactory({
+        "POSTGRES_DBNAME": url.path.lstrip("/"), "POSTGRES_HOST": url.hostname, "POSTGRES_PORT": str(url.port),
+        "POSTGRES_USER": url.username or "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_POOL_SIZE": "3",
+        "POSTGRES_MAX_OVERFLOW": "2", "POSTGRES_CONNECT_TIMEOUT": "10",
+    })
+    store = factory.datastore
+    try:
+        with store.get_connection() as conn:
+            assert conn.execute("SELECT 1").fetchone()
+        assert until(lambda: store.pool.get_stats()["pool_available"] == 3)  # all three idle, then killed
+        private_pg.restart()
+        for _ in range(5):  # every one of them, and new ones after
+            with store.get_connection() as conn:
+                assert conn.execute("SELECT 1").fetchone()
+    finally:
+        factory.close()
 
 
 SCHEDULER_LOCK = 0x7A0_1C0
