@@ -3,13 +3,19 @@ scheduled refresh that changes stored lights (the red/yellow lists filter on the
 refresh that changes nothing leaves cached answers valid."""
 
 import pytest
+from django.test import RequestFactory
 
-from taolun.platform.api.read_cache import stamp
+from taolun.platform.api.positions import position
 from taolun.projections.campaigns import refresh_lights
 from taolun.projections.models import ProgressRow
 from tests.integration.test_progress_rules import City
 
 pytestmark = pytest.mark.usefixtures("django_ready")
+
+
+def stamp(projection: str) -> tuple:
+    """The key part a new read request would use (each call a new request)."""
+    return position(RequestFactory().get("/api/v1/x"), projection)
 
 
 def test_a_new_event_moves_the_stamp_of_the_campaigns_read_model(runtime):
@@ -35,3 +41,14 @@ def test_a_refresh_that_changes_stored_lights_moves_the_stamp_and_one_that_chang
     assert refresh_lights(city.cid) >= 1
     assert stamp("campaigns") != settled
     assert stamp("campaigns")[0] == settled[0]  # no event: the position itself stays
+
+
+def test_a_read_request_reads_the_positions_once_and_a_writing_request_each_time_it_asks(runtime):
+    city = City(runtime)
+    runtime.runner.catch_up()
+    reading, writing = RequestFactory().get("/api/v1/x"), RequestFactory().post("/api/v1/x")
+    first_read, first_write = position(reading, "campaigns"), position(writing, "campaigns")
+    city.log(city.branch, city.cid, -1)
+    runtime.runner.catch_up()
+    assert position(reading, "campaigns") == first_read  # one moment for the whole read
+    assert position(writing, "campaigns")[0] > first_write[0]  # after its write, the new one
