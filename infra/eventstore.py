@@ -18,7 +18,7 @@ from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteF
 from psycopg import sql
 
 from taolun.infra.config import DB_POOL_WAIT_SECONDS, Config
-from taolun.infra.pg_liveness import check_connection
+from taolun.infra.pg_liveness import PoolCheck
 
 EVENT_SCHEMA = "eventstore"
 DDL_LOCK_KEY = 0x7A6F6C756E  # "taolun" DDL: one process builds the event tables at a time
@@ -89,7 +89,7 @@ class SQLiteStoreFactory(SQLiteFactory):
 class PostgresStoreFactory(PostgresFactory):
     """The library's PostgreSQL store, whose pool checks a connection before lending it
     without a round trip (``taolun.infra.pg_liveness``), so that connections a restart of
-    PostgreSQL killed are replaced. The library's pre-ping would send a query each time: a
+    PostgreSQL killed are replaced, all at once. The library's pre-ping would send a query each time: a
     write reads six aggregates, each on a connection of its own.
 
     As for SQLite, the datastore's pool is swapped for one with the same settings before any
@@ -99,13 +99,14 @@ class PostgresStoreFactory(PostgresFactory):
     def __init__(self, env) -> None:
         super().__init__(env)
         library_pool = self.datastore.pool
-        self.datastore.pool = PostgresConnectionPool(
+        check = PoolCheck()
+        self.datastore.pool = check.pool = PostgresConnectionPool(
             get_password_func=library_pool.get_password_func,
             connection_class=library_pool.connection_class, kwargs=library_pool.kwargs,
             min_size=library_pool.min_size, max_size=library_pool.max_size, open=False,
             configure=self.datastore.after_connect_func(), timeout=library_pool.timeout,
             max_waiting=library_pool.max_waiting, max_lifetime=library_pool.max_lifetime,
-            check=check_connection,
+            check=check,
         )
 
 

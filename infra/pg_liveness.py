@@ -24,3 +24,21 @@ def check_connection(connection: psycopg.Connection) -> None:
     poller.register(connection.fileno(), select.POLLIN)
     if poller.poll(0):  # something from the server while idle: ask it
         ConnectionPool.check_connection(connection)
+
+
+class PoolCheck:
+    """A pool's ``check``: ``check_connection``, and once a connection turns out dead, the
+    pool's other idle ones are checked at once (``ConnectionPool.check``: a restart killed
+    them all). Left to the pool, a request would meet them one by one, backing off 1, 2,
+    4 s… between them, and give up after its timeout with five dead ones in the pool."""
+
+    def __init__(self) -> None:
+        self.pool: ConnectionPool | None = None  # set once the pool is made
+
+    def __call__(self, connection: psycopg.Connection) -> None:
+        try:
+            check_connection(connection)
+        except Exception:
+            if self.pool is not None:
+                self.pool.check()
+            raise
