@@ -89,8 +89,8 @@ class SQLiteStoreFactory(SQLiteFactory):
 class PostgresStoreFactory(PostgresFactory):
     """The library's PostgreSQL store, whose pool checks a connection before lending it
     without a round trip (``taolun.infra.pg_liveness``), so that connections a restart of
-    PostgreSQL killed are replaced, all at once. The library's pre-ping would send a query each time: a
-    write reads six aggregates, each on a connection of its own.
+    PostgreSQL killed are replaced, all at once. The library's pre-ping would send a query
+    each time: a write reads six aggregates, each on a connection of its own.
 
     As for SQLite, the datastore's pool is swapped for one with the same settings before any
     connection is made; tests/faults/test_database_restarts.py fails if that stops working.

@@ -91,7 +91,6 @@ else:
             # Each thread keeps its connection between requests: opening one (and its
             # PRAGMAs) cost more than a cached read itself. Recycled after ten minutes.
             "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
         }
     }
 
